@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The SCSI layer: backstores (struct ktgt_dev), logical units and the
+ * command object the iSCSI layer hands down.  The iSCSI layer never decodes
+ * a CDB; this layer never sees a PDU.
+ */
+#ifndef KTGT_SCSI_H
+#define KTGT_SCSI_H
+
+#include <linux/types.h>
+#include <linux/kref.h>
+#include <linux/mutex.h>
+#include <linux/bvec.h>
+#include <linux/configfs.h>
+#include <linux/blk_types.h>
+
+#define KTGT_SENSE_LEN		96
+#define KTGT_CDB_LEN		16
+#define KTGT_DEV_NAME_MAX	64
+#define KTGT_SERIAL_MAX		64
+#define KTGT_PATH_MAX		256
+#define KTGT_MAX_LUNS		256	/* per TPG and per ACL */
+
+/* SAM status codes */
+#define KTGT_SAM_GOOD			0x00
+#define KTGT_SAM_CHECK_CONDITION	0x02
+#define KTGT_SAM_BUSY			0x08
+#define KTGT_SAM_RESERVATION_CONFLICT	0x18
+#define KTGT_SAM_TASK_SET_FULL		0x28
+
+enum ktgt_dev_type {
+	KTGT_DEV_RAM,
+	KTGT_DEV_NULL,
+	KTGT_DEV_BLOCK,
+	KTGT_DEV_FILE,
+	KTGT_DEV_NR_TYPES,
+};
+
+enum ktgt_data_dir {
+	KTGT_DIR_NONE,
+	KTGT_DIR_READ,		/* device -> initiator (Data-In) */
+	KTGT_DIR_WRITE,		/* initiator -> device (Data-Out) */
+};
+
+struct ktgt_cmd;
+struct ktgt_dev;
+
+/*
+ * What a backstore implements.  SBC parsing is shared; backstores differ
+ * only in how blocks move.  Every execute_* finishes the command with
+ * ktgt_cmd_complete() (possibly later, from another context).
+ */
+struct ktgt_backend_ops {
+	const char *name;		/* "ram", "null", "block", "file" */
+	int (*open)(struct ktgt_dev *dev);	/* enable=1; sets size if 0 */
+	void (*close)(struct ktgt_dev *dev);
+	void (*execute_rw)(struct ktgt_cmd *cmd);
+	void (*sync_cache)(struct ktgt_cmd *cmd);
+};
+
+/* A backstore: backstores/<type>/<name>/ */
+struct ktgt_dev {
+	struct config_group group;
+	struct kref kref;		/* configfs item + each LUN mapping */
+	struct mutex lock;		/* attribute changes, enable */
+	enum ktgt_dev_type type;
+	const struct ktgt_backend_ops *ops;
+	char name[KTGT_DEV_NAME_MAX];
+
+	u64 size_bytes;
+	u32 block_size;			/* 512 or 4096 */
+	u32 block_shift;
+	bool enabled;
+	bool readonly;
+	char unit_serial[KTGT_SERIAL_MAX];
+	char path[KTGT_PATH_MAX];	/* block: dev; file: path */
+	u64 naa_id;			/* 64-bit NAA IEEE Registered id */
+	atomic_t nr_luns;		/* LUNs mapping this backstore */
+
+	void *priv;			/* backend private */
+};
+
+/* nr_blocks - 1 is the last LBA */
+static inline u64 ktgt_dev_nr_blocks(const struct ktgt_dev *dev)
+{
+	return dev->size_bytes >> dev->block_shift;
+}
+
+/*
+ * The I_T nexus as the SCSI layer sees it: enough to answer REPORT LUNS
+ * without knowing what an ACL or a session is.
+ */
+struct ktgt_nexus;
+struct ktgt_nexus_ops {
+	/* Fill @luns with up to @max LUN numbers visible; return the total. */
+	u32 (*report_luns)(struct ktgt_nexus *nexus, u64 *luns, u32 max);
+};
+
+struct ktgt_nexus {
+	const struct ktgt_nexus_ops *ops;
+	u16 rel_port_id;		/* relative target port (= TPGT) */
+	const char *target_name;	/* for VPD 0x83 SCSI name designator */
+};
+
+typedef void (*ktgt_cmd_done_t)(struct ktgt_cmd *cmd);
+
+/*
+ * One SCSI command.  The iSCSI layer embeds it in its own task and fills
+ * the "in" fields; the SCSI layer sets the rest.
+ */
+struct ktgt_cmd {
+	/* in: set by the transport before ktgt_scsi_parse() */
+	u8 cdb[KTGT_CDB_LEN];
+	u64 lun_id;
+	struct ktgt_dev *dev;		/* NULL: no LU at this LUN */
+	struct ktgt_nexus *nexus;
+	bool write_protect;		/* nexus-level WP (demo_mode_write_protect) */
+	ktgt_cmd_done_t done;		/* completion, any context */
+
+	/* data buffer: set by the transport after parse, before execute */
+	struct bio_vec *bvec;
+	unsigned int nr_bvec;
+	u32 buf_len;			/* bytes the buffer holds/receives */
+
+	/* out of parse */
+	enum ktgt_data_dir dir;
+	u32 data_len;			/* transfer length the CDB implies */
+	u64 lba;
+	u32 nr_blocks;
+	bool fua;
+	void (*execute)(struct ktgt_cmd *cmd);
+
+	/* out of execute */
+	u32 xfer_len;			/* bytes actually moved (<= buf_len) */
+	u8 status;
+	u8 sense_len;
+	u8 sense[KTGT_SENSE_LEN];
+};
+
+/* --- scsi_backend API used by iscsi_tgt/ and configfs/ --- */
+
+/**
+ * ktgt_scsi_parse() - decode cmd->cdb against cmd->dev
+ * Sets dir, data_len, execute.  Returns 0, or -EINVAL when the command is
+ * already failed (status/sense set): the transport then skips the data
+ * phase as the protocol allows and calls ktgt_scsi_execute() anyway, which
+ * just completes it.
+ */
+int ktgt_scsi_parse(struct ktgt_cmd *cmd);
+
+/**
+ * ktgt_scsi_execute() - run a parsed command; completes through cmd->done.
+ */
+void ktgt_scsi_execute(struct ktgt_cmd *cmd);
+
+/* Completion helpers, callable from any context (incl. bio end_io). */
+void ktgt_cmd_complete(struct ktgt_cmd *cmd, u8 status);
+void ktgt_cmd_complete_sense(struct ktgt_cmd *cmd, u8 key, u8 asc, u8 ascq);
+
+/* Copy between a flat buffer and cmd->bvec (offset into the data buffer). */
+size_t ktgt_cmd_copy_to(struct ktgt_cmd *cmd, u32 off, const void *src, size_t len);
+size_t ktgt_cmd_copy_from(struct ktgt_cmd *cmd, u32 off, void *dst, size_t len);
+
+/* Data buffers of whole pages, allocated by the transport. */
+int ktgt_cmd_alloc_buf(struct ktgt_cmd *cmd, u32 len, gfp_t gfp);
+void ktgt_cmd_free_buf(struct ktgt_cmd *cmd);
+
+/* Backstore objects (configfs/ creates them). */
+struct ktgt_dev *ktgt_dev_alloc(enum ktgt_dev_type type, const char *name);
+int ktgt_dev_enable(struct ktgt_dev *dev);	/* opens the backend */
+void ktgt_dev_get(struct ktgt_dev *dev);
+void ktgt_dev_put(struct ktgt_dev *dev);	/* last put closes and frees */
+const struct ktgt_backend_ops *ktgt_backend_ops(enum ktgt_dev_type type);
+
+int ktgt_scsi_init(void);
+void ktgt_scsi_exit(void);
+
+#endif /* KTGT_SCSI_H */
