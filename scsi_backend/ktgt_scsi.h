@@ -13,6 +13,10 @@
 #include <linux/bvec.h>
 #include <linux/configfs.h>
 #include <linux/blk_types.h>
+#include <linux/fs.h>
+#include <linux/list.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
 
 #define KTGT_SENSE_LEN		96
 #define KTGT_CDB_LEN		16
@@ -20,6 +24,8 @@
 #define KTGT_SERIAL_MAX		64
 #define KTGT_PATH_MAX		256
 #define KTGT_MAX_LUNS		256	/* per TPG and per ACL */
+/* Largest READ/WRITE we accept (VPD B0h MAXIMUM TRANSFER LENGTH). */
+#define KTGT_MAX_XFER_BYTES	(8U << 20)
 
 /* SAM status codes */
 #define KTGT_SAM_GOOD			0x00
@@ -52,10 +58,24 @@ struct ktgt_dev;
  */
 struct ktgt_backend_ops {
 	const char *name;		/* "ram", "null", "block", "file" */
+	const char *product;		/* INQUIRY PRODUCT IDENTIFICATION */
 	int (*open)(struct ktgt_dev *dev);	/* enable=1; sets size if 0 */
 	void (*close)(struct ktgt_dev *dev);
+	/*
+	 * cmd->dir, lba, nr_blocks, fua: move nr_blocks blocks between the
+	 * device and cmd->bvec (the SBC code has already checked the range
+	 * and that the buffer holds nr_blocks blocks).
+	 */
 	void (*execute_rw)(struct ktgt_cmd *cmd);
 	void (*sync_cache)(struct ktgt_cmd *cmd);
+	/*
+	 * Optional, synchronous (called from a work item, may sleep):
+	 * deallocate blocks (UNMAP, WRITE SAME with UNMAP); -errno on error.
+	 * Set dev->lbp at open time when it is usable.
+	 */
+	int (*unmap)(struct ktgt_dev *dev, u64 lba, u64 nr_blocks);
+	/* Optional: 1 if @lba is mapped, 0 if deallocated (GET LBA STATUS). */
+	int (*lba_mapped)(struct ktgt_dev *dev, u64 lba, u64 *nr_same);
 };
 
 /* A backstore: backstores/<type>/<name>/ */
@@ -76,6 +96,24 @@ struct ktgt_dev {
 	char path[KTGT_PATH_MAX];	/* block: dev; file: path */
 	u64 naa_id;			/* 64-bit NAA IEEE Registered id */
 	atomic_t nr_luns;		/* LUNs mapping this backstore */
+
+	/* set at enable time by the backend, some changed by MODE SELECT */
+	bool wce;			/* caching page WCE (volatile cache) */
+	bool d_sense;			/* control page D_SENSE: descriptor sense */
+	bool swp;			/* control page SWP: software write protect */
+	bool nonrot;			/* VPD B1h: non-rotating medium */
+	bool lbp;			/* backend ->unmap works: LBPME */
+	bool lbprz;			/* deallocated blocks read back as zeros */
+	u8 lbppbe;			/* logical blocks per physical block, log2 */
+	u32 unmap_gran;			/* optimal unmap granularity, blocks */
+
+	/* write ordering for COMPARE AND WRITE / ORWRITE (sbc.c) */
+	spinlock_t io_lock;
+	u32 nr_writes;			/* writes in flight */
+	bool excl_active;		/* an atomic read-modify-write in flight */
+	struct list_head io_waiters;	/* of ktgt_cmd, FIFO */
+	/* RESERVE(6/10) holder, compared only, never dereferenced */
+	const struct ktgt_nexus *reserved_by;
 
 	void *priv;			/* backend private */
 };
@@ -135,6 +173,13 @@ struct ktgt_cmd {
 	u8 status;
 	u8 sense_len;
 	u8 sense[KTGT_SENSE_LEN];
+
+	/* private to the SCSI layer: the transport leaves these alone */
+	u32 scsi_flags;
+	struct work_struct work;	/* deferred execution, any step */
+	struct list_head wait_node;	/* dev->io_waiters */
+	struct kiocb iocb;		/* file backend */
+	void *scsi_priv;
 };
 
 /* --- scsi_backend API used by iscsi_tgt/ and configfs/ --- */
@@ -168,9 +213,17 @@ void ktgt_cmd_free_buf(struct ktgt_cmd *cmd);
 /* Backstore objects (configfs/ creates them). */
 struct ktgt_dev *ktgt_dev_alloc(enum ktgt_dev_type type, const char *name);
 int ktgt_dev_enable(struct ktgt_dev *dev);	/* opens the backend */
+/* Close the backend; -EBUSY while LUNs still map it (nr_luns != 0). */
+int ktgt_dev_disable(struct ktgt_dev *dev);
 void ktgt_dev_get(struct ktgt_dev *dev);
 void ktgt_dev_put(struct ktgt_dev *dev);	/* last put closes and frees */
 const struct ktgt_backend_ops *ktgt_backend_ops(enum ktgt_dev_type type);
+
+/*
+ * Forget a RESERVE(6/10) held by @nexus (call when the I_T nexus goes away,
+ * for each backstore the session could reach).
+ */
+void ktgt_dev_nexus_gone(struct ktgt_dev *dev, const struct ktgt_nexus *nexus);
 
 int ktgt_scsi_init(void);
 void ktgt_scsi_exit(void);
