@@ -1,0 +1,832 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Full feature phase: SCSI Command, Data-Out, R2T, Data-In, SCSI Response,
+ * NOP, Text, Logout, TMF, Reject.  Everything here runs in the
+ * connection's io_work except ktgt_task_scsi_done(), which is called by the
+ * SCSI layer from any context.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/net.h>
+
+#include "ktgt_iscsi.h"
+#include "ktgt_conn.h"
+
+static struct kmem_cache *ktgt_task_cache;
+
+/* ---- helpers --------------------------------------------------------- */
+
+static struct ktgt_task *ktgt_task_find(struct ktgt_conn *conn, u32 itt)
+{
+	struct ktgt_task *task;
+
+	list_for_each_entry(task, &conn->tasks, node)
+		if (task->itt == itt)
+			return task;
+	return NULL;
+}
+
+/* Reject the PDU in conn->rx_bhs; its header goes back as the data. */
+static int ktgt_conn_reject_close(struct ktgt_conn *conn, u8 reason, bool close)
+{
+	struct ktgt_reject_hdr *hdr;
+	struct ktgt_tx_pdu *pdu;
+
+	pdu = ktgt_tx_pdu_alloc(KTGT_OP_REJECT, KTGT_BHS_LEN, GFP_KERNEL);
+	if (!pdu)
+		return -ENOMEM;
+	hdr = (struct ktgt_reject_hdr *)&pdu->bhs;
+	hdr->reason = reason;
+	hdr->ffffffff = cpu_to_be32(KTGT_RSVD_TAG);
+	memcpy(pdu->data, &conn->rx_bhs, KTGT_BHS_LEN);
+	pdu->close_after = close;
+	ktgt_conn_queue_tx(conn, pdu);
+	return 0;
+}
+
+void ktgt_conn_reject(struct ktgt_conn *conn, u8 reason)
+{
+	ktgt_conn_reject_close(conn, reason, false);
+}
+
+/* Fail a task before execution with fixed-format sense. */
+static void ktgt_task_fail(struct ktgt_task *task, u8 status, u8 key, u8 asc, u8 ascq)
+{
+	struct ktgt_cmd *cmd = &task->scmd;
+
+	task->failed = true;
+	cmd->status = status;
+	cmd->sense_len = 0;
+	if (status != KTGT_SAM_CHECK_CONDITION)
+		return;
+	memset(cmd->sense, 0, 18);
+	cmd->sense[0] = 0x70;
+	cmd->sense[2] = key;
+	cmd->sense[7] = 10;
+	cmd->sense[12] = asc;
+	cmd->sense[13] = ascq;
+	cmd->sense_len = 18;
+}
+
+static void ktgt_task_free(struct ktgt_task *task)
+{
+	list_del(&task->node);
+	ktgt_cmd_free_buf(&task->scmd);
+	if (task->lun)
+		ktgt_lun_put(task->lun);
+	kmem_cache_free(ktgt_task_cache, task);
+}
+
+static void ktgt_task_scsi_done(struct ktgt_cmd *cmd)
+{
+	ktgt_conn_task_done(container_of(cmd, struct ktgt_task, scmd));
+}
+
+/* ---- CmdSN ordering -------------------------------------------------- */
+
+static void ktgt_task_deliver(struct ktgt_task *task);
+
+/*
+ * Hand over, in CmdSN order, the tasks that were waiting for a gap to
+ * close.  Called with nothing held, after exp_cmdsn moved.
+ */
+static void ktgt_session_run_pending(struct ktgt_session *sess)
+{
+	struct ktgt_task *task;
+
+	for (;;) {
+		spin_lock_irq(&sess->sn_lock);
+		task = list_first_entry_or_null(&sess->pending, struct ktgt_task,
+						pend_node);
+		if (!task || task->cmdsn != sess->exp_cmdsn) {
+			spin_unlock_irq(&sess->sn_lock);
+			return;
+		}
+		list_del_init(&task->pend_node);
+		sess->exp_cmdsn++;
+		spin_unlock_irq(&sess->sn_lock);
+		ktgt_task_deliver(task);
+	}
+}
+
+enum { KTGT_SN_NOW, KTGT_SN_LATER, KTGT_SN_DROP };
+
+/*
+ * Classify a non-immediate CmdSN against the window.  NOW advances
+ * ExpCmdSN.  @task, when given, is queued for LATER and counted as
+ * outstanding (it shrinks MaxCmdSN until answered).
+ */
+static int ktgt_cmdsn_check(struct ktgt_session *sess, u32 cmdsn, struct ktgt_task *task)
+{
+	u32 max;
+	int ret;
+
+	spin_lock_irq(&sess->sn_lock);
+	max = sess->exp_cmdsn + sess->cmdsn_depth - 1;
+	if (cmdsn == sess->exp_cmdsn) {
+		sess->exp_cmdsn++;
+		ret = KTGT_SN_NOW;
+	} else if (ktgt_sn_lt(sess->exp_cmdsn, cmdsn) && ktgt_sn_lte(cmdsn, max)) {
+		ret = KTGT_SN_LATER;
+		if (task) {
+			struct ktgt_task *pos;
+
+			list_for_each_entry(pos, &sess->pending, pend_node)
+				if (ktgt_sn_lt(cmdsn, pos->cmdsn))
+					break;
+			list_add_tail(&task->pend_node, &pos->pend_node);
+		}
+	} else {
+		ret = KTGT_SN_DROP;
+	}
+	if (task && ret != KTGT_SN_DROP)
+		sess->outstanding++;
+	spin_unlock_irq(&sess->sn_lock);
+	return ret;
+}
+
+/* ---- SCSI tasks ------------------------------------------------------ */
+
+static void ktgt_task_execute(struct ktgt_task *task)
+{
+	struct ktgt_conn *conn = task->conn;
+
+	spin_lock_irq(&conn->tx_lock);
+	conn->nr_exec++;
+	task->state = KTGT_TASK_EXEC;
+	spin_unlock_irq(&conn->tx_lock);
+	ktgt_scsi_execute(&task->scmd);
+}
+
+static u32 ktgt_task_data_needed(struct ktgt_task *task)
+{
+	if (!(task->scmd.dir == KTGT_DIR_WRITE) || task->failed)
+		return task->unsol_end;
+	return task->exp_xfer_len;
+}
+
+static void ktgt_task_maybe_execute(struct ktgt_task *task)
+{
+	if (task->state == KTGT_TASK_DATA_OUT &&
+	    task->data_received >= ktgt_task_data_needed(task))
+		ktgt_task_execute(task);
+}
+
+static void ktgt_task_send_r2ts(struct ktgt_task *task)
+{
+	struct ktgt_conn *conn = task->conn;
+	struct ktgt_params *p = &conn->sess->params;
+	struct ktgt_r2t_hdr *hdr;
+	struct ktgt_tx_pdu *pdu;
+	u32 len;
+
+	while (task->r2t_outstanding < max(p->max_outstanding_r2t, 1U) &&
+	       task->r2t_next < task->exp_xfer_len) {
+		pdu = ktgt_tx_pdu_alloc(KTGT_OP_R2T, 0, GFP_KERNEL);
+		if (!pdu) {
+			ktgt_conn_close(conn);
+			return;
+		}
+		len = min(p->max_burst, task->exp_xfer_len - task->r2t_next);
+		hdr = (struct ktgt_r2t_hdr *)&pdu->bhs;
+		memcpy(hdr->lun, task->lun_wire, sizeof(hdr->lun));
+		hdr->itt = cpu_to_be32(task->itt);
+		hdr->ttt = cpu_to_be32(task->ttt);
+		hdr->r2tsn = cpu_to_be32(task->r2tsn++);
+		hdr->data_offset = cpu_to_be32(task->r2t_next);
+		hdr->data_length = cpu_to_be32(len);
+		task->r2t_next += len;
+		task->r2t_outstanding++;
+		ktgt_conn_queue_tx(conn, pdu);
+	}
+}
+
+/* The task's turn in CmdSN order has come. */
+static void ktgt_task_deliver(struct ktgt_task *task)
+{
+	task->state = KTGT_TASK_DATA_OUT;
+	if (!task->failed && task->scmd.dir == KTGT_DIR_WRITE)
+		ktgt_task_send_r2ts(task);
+	ktgt_task_maybe_execute(task);
+}
+
+/* SCSI Command header is in: create the task, decide where data goes. */
+static int ktgt_scsi_cmd_start(struct ktgt_conn *conn)
+{
+	struct ktgt_scsi_cmd_hdr *hdr = (struct ktgt_scsi_cmd_hdr *)&conn->rx_bhs;
+	struct ktgt_session *sess = conn->sess;
+	struct ktgt_params *p = &sess->params;
+	u32 edtl = be32_to_cpu(hdr->data_length);
+	u32 imm = conn->rx_dlen;
+	u8 flags = hdr->flags;
+	struct ktgt_task *task;
+	struct ktgt_cmd *cmd;
+	u32 len;
+
+	if (sess->type != KTGT_SESSION_NORMAL ||
+	    ((flags & KTGT_FLAG_CMD_READ) && (flags & KTGT_FLAG_CMD_WRITE))) {
+		/* No SCSI on discovery sessions; no bidirectional commands. */
+		conn->rx_discard = true;
+		conn->rx_reject = KTGT_REJECT_CMD_NOT_SUPPORTED;
+		return 0;
+	}
+	if (imm && (!(flags & KTGT_FLAG_CMD_WRITE) || imm > edtl ||
+		    !p->immediate_data || imm > p->first_burst)) {
+		pr_err_ratelimited("bad immediate data (%u bytes, EDTL %u)\n", imm, edtl);
+		return -EPROTO;
+	}
+	if (ktgt_task_find(conn, be32_to_cpu(hdr->itt))) {
+		conn->rx_discard = true;
+		conn->rx_reject = KTGT_REJECT_TASK_IN_PROGRESS;
+		return 0;
+	}
+
+	task = kmem_cache_zalloc(ktgt_task_cache, GFP_KERNEL);
+	if (!task)
+		return -ENOMEM;
+	INIT_LIST_HEAD(&task->rsp_node);
+	INIT_LIST_HEAD(&task->pend_node);
+	list_add_tail(&task->node, &conn->tasks);
+	task->conn = conn;
+	task->state = KTGT_TASK_NEW;
+	task->itt = be32_to_cpu(hdr->itt);
+	task->cmdsn = be32_to_cpu(hdr->cmdsn);
+	task->immediate = hdr->opcode & KTGT_OP_IMMEDIATE;
+	task->exp_xfer_len = edtl;
+	memcpy(task->lun_wire, hdr->lun, sizeof(task->lun_wire));
+	task->ttt = conn->next_ttt++;
+	if (task->ttt == KTGT_RSVD_TAG)
+		task->ttt = conn->next_ttt++;
+
+	cmd = &task->scmd;
+	memcpy(cmd->cdb, hdr->cdb, sizeof(cmd->cdb));
+	cmd->lun_id = ktgt_lun_from_wire(hdr->lun);
+	task->lun = ktgt_lun_get(sess->tpg, sess->acl, cmd->lun_id);
+	cmd->dev = task->lun ? task->lun->dev : NULL;
+	cmd->nexus = &sess->nexus;
+	cmd->write_protect = sess->write_protect;
+	cmd->done = ktgt_task_scsi_done;
+
+	if (ktgt_scsi_parse(cmd)) {
+		task->failed = true;
+	} else if (edtl > KTGT_MAX_XFER_LEN) {
+		ktgt_task_fail(task, KTGT_SAM_CHECK_CONDITION, 0x05, 0x24, 0x00);
+	} else if ((flags & KTGT_FLAG_CMD_WRITE) && edtl && cmd->dir != KTGT_DIR_WRITE) {
+		/* data offered for a command that takes none */
+		ktgt_task_fail(task, KTGT_SAM_CHECK_CONDITION, 0x05, 0x24, 0x00);
+	} else {
+		if (cmd->dir == KTGT_DIR_WRITE)
+			len = edtl;
+		else if (cmd->dir == KTGT_DIR_READ)
+			len = min(edtl, cmd->data_len);
+		else
+			len = 0;
+		if (len && ktgt_cmd_alloc_buf(cmd, len, GFP_KERNEL))
+			ktgt_task_fail(task, KTGT_SAM_TASK_SET_FULL, 0, 0, 0);
+	}
+
+	if ((flags & KTGT_FLAG_CMD_WRITE) && edtl) {
+		if ((flags & KTGT_FLAG_FINAL) || p->initial_r2t)
+			task->unsol_end = imm;
+		else
+			task->unsol_end = min(p->first_burst, edtl);
+		task->r2t_next = task->unsol_end;
+	}
+	if (imm) {
+		if (task->failed) {
+			conn->rx_discard = true;
+		} else {
+			conn->rx_task = task;
+			conn->rx_task_off = 0;
+		}
+	}
+	conn->rx_cur = task;
+	return 0;
+}
+
+static int ktgt_scsi_cmd_rx_done(struct ktgt_conn *conn)
+{
+	struct ktgt_task *task = conn->rx_cur;
+	struct ktgt_session *sess = conn->sess;
+
+	task->data_received = conn->rx_dlen;
+	if (task->immediate) {
+		ktgt_task_deliver(task);
+		return 0;
+	}
+	switch (ktgt_cmdsn_check(sess, task->cmdsn, task)) {
+	case KTGT_SN_NOW:
+		task->counted = true;
+		ktgt_task_deliver(task);
+		ktgt_session_run_pending(sess);
+		break;
+	case KTGT_SN_LATER:
+		task->counted = true;
+		break;
+	default:
+		/* RFC 7143 3.2.2.1: outside the window, silently ignored */
+		ktgt_task_free(task);
+	}
+	return 0;
+}
+
+static int ktgt_data_out_start(struct ktgt_conn *conn)
+{
+	struct ktgt_data_hdr *hdr = (struct ktgt_data_hdr *)&conn->rx_bhs;
+	u32 ttt = be32_to_cpu(hdr->ttt);
+	u32 off = be32_to_cpu(hdr->offset);
+	u32 len = conn->rx_dlen;
+	struct ktgt_task *task;
+
+	task = ktgt_task_find(conn, be32_to_cpu(hdr->itt));
+	if (!task || task->state > KTGT_TASK_DATA_OUT ||
+	    !(task->exp_xfer_len)) {
+		conn->rx_discard = true;
+		conn->rx_reject = KTGT_REJECT_INVALID_PDU_FIELD;
+		return 0;
+	}
+	if (ttt == KTGT_RSVD_TAG ? off + len > task->unsol_end || off + len < off :
+	    ttt != task->ttt || off + len > task->exp_xfer_len || off + len < off) {
+		pr_err_ratelimited("Data-Out outside its burst (off %u len %u)\n", off, len);
+		return -EPROTO;
+	}
+	conn->rx_cur = task;
+	if (task->failed || !task->scmd.bvec) {
+		conn->rx_discard = true;
+	} else {
+		conn->rx_task = task;
+		conn->rx_task_off = off;
+	}
+	return 0;
+}
+
+static int ktgt_data_out_done(struct ktgt_conn *conn)
+{
+	struct ktgt_data_hdr *hdr = (struct ktgt_data_hdr *)&conn->rx_bhs;
+	struct ktgt_task *task = conn->rx_cur;
+
+	if (!task)
+		return 0;
+	task->data_received += conn->rx_dlen;
+	if (be32_to_cpu(hdr->ttt) != KTGT_RSVD_TAG && (hdr->flags & KTGT_FLAG_FINAL)) {
+		if (task->r2t_outstanding)
+			task->r2t_outstanding--;
+		if (task->state == KTGT_TASK_DATA_OUT && !task->failed)
+			ktgt_task_send_r2ts(task);
+	}
+	ktgt_task_maybe_execute(task);
+	return 0;
+}
+
+/* Build the Data-In sequence and/or SCSI Response of a completed task. */
+void ktgt_task_respond(struct ktgt_task *task)
+{
+	struct ktgt_conn *conn = task->conn;
+	struct ktgt_session *sess = conn->sess;
+	struct ktgt_cmd *cmd = &task->scmd;
+	struct ktgt_scsi_rsp_hdr *rsp;
+	struct ktgt_tx_pdu *pdu;
+	u32 xfer = 0, resid = 0, datasn = 0;
+	u8 rflags = 0;
+
+	if (task->counted) {
+		spin_lock_irq(&sess->sn_lock);
+		sess->outstanding--;
+		spin_unlock_irq(&sess->sn_lock);
+		task->counted = false;
+	}
+	if (task->aborted) {
+		ktgt_task_free(task);
+		return;
+	}
+
+	if (cmd->dir == KTGT_DIR_READ && !task->failed)
+		xfer = min(cmd->xfer_len, cmd->buf_len);
+	else if (cmd->dir == KTGT_DIR_WRITE && !task->failed)
+		xfer = min(cmd->xfer_len, task->exp_xfer_len);
+	if (!task->failed && cmd->data_len > task->exp_xfer_len) {
+		rflags = KTGT_FLAG_RSP_OVERFLOW;
+		resid = cmd->data_len - task->exp_xfer_len;
+	} else if (xfer < task->exp_xfer_len) {
+		rflags = KTGT_FLAG_RSP_UNDERFLOW;
+		resid = task->exp_xfer_len - xfer;
+	}
+
+	if (cmd->dir == KTGT_DIR_READ && xfer) {
+		u32 max_dsl = conn->max_xmit_dsl, burst = 0, off = 0;
+		bool collapse = cmd->status == KTGT_SAM_GOOD && !cmd->sense_len;
+		struct ktgt_data_hdr *hdr;
+
+		while (off < xfer) {
+			u32 len = min3(max_dsl, xfer - off, sess->params.max_burst - burst);
+
+			pdu = ktgt_tx_pdu_alloc(KTGT_OP_DATA_IN, 0, GFP_KERNEL);
+			if (!pdu)
+				goto fail;
+			hdr = (struct ktgt_data_hdr *)&pdu->bhs;
+			hdr->flags = 0;
+			memcpy(hdr->lun, task->lun_wire, sizeof(hdr->lun));
+			hdr->itt = cpu_to_be32(task->itt);
+			hdr->ttt = cpu_to_be32(KTGT_RSVD_TAG);
+			hdr->datasn = cpu_to_be32(datasn++);
+			hdr->offset = cpu_to_be32(off);
+			pdu->task = task;
+			pdu->task_off = off;
+			pdu->task_len = len;
+			off += len;
+			burst += len;
+			if (burst == sess->params.max_burst || off == xfer) {
+				hdr->flags |= KTGT_FLAG_FINAL;
+				burst = 0;
+			}
+			if (off == xfer && collapse) {
+				hdr->flags |= KTGT_FLAG_DATA_STATUS | rflags;
+				hdr->cmd_status = cmd->status;
+				hdr->residual_count = cpu_to_be32(resid);
+				pdu->free_task = true;
+			}
+			ktgt_conn_queue_tx(conn, pdu);
+		}
+		if (collapse)
+			return;
+	}
+
+	pdu = ktgt_tx_pdu_alloc(KTGT_OP_SCSI_RSP, cmd->sense_len ? cmd->sense_len + 2 : 0,
+				GFP_KERNEL);
+	if (!pdu)
+		goto fail;
+	rsp = (struct ktgt_scsi_rsp_hdr *)&pdu->bhs;
+	rsp->flags = KTGT_FLAG_FINAL | rflags;
+	rsp->response = KTGT_RSP_COMPLETED;
+	rsp->cmd_status = cmd->status;
+	rsp->itt = cpu_to_be32(task->itt);
+	rsp->exp_datasn = cpu_to_be32(cmd->dir == KTGT_DIR_READ ? datasn : task->r2tsn);
+	rsp->residual_count = cpu_to_be32(resid);
+	if (cmd->sense_len) {
+		put_unaligned_be16(cmd->sense_len, pdu->data);
+		memcpy((u8 *)pdu->data + 2, cmd->sense, cmd->sense_len);
+	}
+	pdu->task = task;
+	pdu->free_task = true;
+	ktgt_conn_queue_tx(conn, pdu);
+	return;
+fail:
+	/* Out of memory for the response: ERL0 can only drop the connection. */
+	ktgt_conn_close(conn);
+}
+
+/* A PDU left the socket: release what it held. */
+void ktgt_pdu_sent(struct ktgt_conn *conn, struct ktgt_tx_pdu *pdu)
+{
+	if (pdu->free_task)
+		ktgt_task_free(pdu->task);
+	if (pdu->login_final && ktgt_login_complete(conn))
+		ktgt_conn_close(conn);
+	if (pdu->close_after) {
+		/* Let the peer read the final PDU, then see FIN. */
+		conn->state = KTGT_CONN_LOGOUT;
+		kernel_sock_shutdown(conn->sock, SHUT_WR);
+	}
+	ktgt_tx_pdu_free(pdu);
+}
+
+/* ERL0: the connection is gone; end every task it had. */
+void ktgt_conn_end_tasks(struct ktgt_conn *conn)
+{
+	struct ktgt_session *sess = conn->sess;
+	struct ktgt_task *task, *tmp;
+
+	list_for_each_entry_safe(task, tmp, &conn->tasks, node) {
+		if (sess) {
+			spin_lock_irq(&sess->sn_lock);
+			list_del_init(&task->pend_node);
+			if (task->counted)
+				sess->outstanding--;
+			spin_unlock_irq(&sess->sn_lock);
+		}
+		ktgt_task_free(task);
+	}
+}
+
+/* ---- other PDUs ------------------------------------------------------ */
+
+/* Non-SCSI PDUs that carry a CmdSN: returns false to drop the PDU. */
+static bool ktgt_pdu_cmdsn_ok(struct ktgt_conn *conn)
+{
+	struct ktgt_session *sess = conn->sess;
+
+	if (conn->rx_bhs.opcode & KTGT_OP_IMMEDIATE)
+		return true;
+	switch (ktgt_cmdsn_check(sess, be32_to_cpu(conn->rx_bhs.sn1), NULL)) {
+	case KTGT_SN_NOW:
+		ktgt_session_run_pending(sess);
+		return true;
+	case KTGT_SN_LATER:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static int ktgt_nop_out(struct ktgt_conn *conn)
+{
+	struct ktgt_nop_hdr *req = (struct ktgt_nop_hdr *)&conn->rx_bhs;
+	struct ktgt_nop_hdr *rsp;
+	struct ktgt_tx_pdu *pdu;
+
+	if (req->itt == cpu_to_be32(KTGT_RSVD_TAG))
+		return 0;	/* answer to our NOP-In, or a bare ExpStatSN update */
+	if (!ktgt_pdu_cmdsn_ok(conn))
+		return 0;
+	pdu = ktgt_tx_pdu_alloc(KTGT_OP_NOOP_IN, conn->rx_dlen, GFP_KERNEL);
+	if (!pdu)
+		return -ENOMEM;
+	rsp = (struct ktgt_nop_hdr *)&pdu->bhs;
+	memcpy(rsp->lun, req->lun, sizeof(rsp->lun));
+	rsp->itt = req->itt;
+	rsp->ttt = cpu_to_be32(KTGT_RSVD_TAG);
+	if (conn->rx_dlen)
+		memcpy(pdu->data, conn->rx_buf, conn->rx_dlen);
+	ktgt_conn_queue_tx(conn, pdu);
+	return 0;
+}
+
+static void ktgt_text_send_chunk(struct ktgt_conn *conn, u32 itt)
+{
+	u32 len = min(conn->text_rsp_len - conn->text_rsp_off, conn->max_xmit_dsl);
+	struct ktgt_text_hdr *hdr;
+	struct ktgt_tx_pdu *pdu;
+
+	pdu = ktgt_tx_pdu_alloc(KTGT_OP_TEXT_RSP, len, GFP_KERNEL);
+	if (!pdu) {
+		ktgt_conn_close(conn);
+		return;
+	}
+	memcpy(pdu->data, conn->text_rsp + conn->text_rsp_off, len);
+	conn->text_rsp_off += len;
+	hdr = (struct ktgt_text_hdr *)&pdu->bhs;
+	hdr->itt = cpu_to_be32(itt);
+	hdr->lun[0] = 0;
+	if (conn->text_rsp_off < conn->text_rsp_len) {
+		hdr->flags = KTGT_FLAG_TEXT_CONTINUE;
+		conn->text_ttt = conn->next_ttt++;
+		if (conn->text_ttt == KTGT_RSVD_TAG)
+			conn->text_ttt = conn->next_ttt++;
+		hdr->ttt = cpu_to_be32(conn->text_ttt);
+	} else {
+		hdr->flags = KTGT_FLAG_FINAL;
+		hdr->ttt = cpu_to_be32(KTGT_RSVD_TAG);
+		kvfree(conn->text_rsp);
+		conn->text_rsp = NULL;
+	}
+	ktgt_conn_queue_tx(conn, pdu);
+}
+
+static int ktgt_text_req(struct ktgt_conn *conn)
+{
+	struct ktgt_text_hdr *req = (struct ktgt_text_hdr *)&conn->rx_bhs;
+	struct ktgt_session *sess = conn->sess;
+	struct ktgt_text_iter it = { .p = conn->rx_buf, .end = conn->rx_buf + conn->rx_dlen };
+	struct ktgt_textbuf tb;
+	const char *k, *v;
+	u32 kl, vl, ttt = be32_to_cpu(req->ttt);
+	char *which;
+
+	if (!ktgt_pdu_cmdsn_ok(conn))
+		return 0;
+	if (ttt != KTGT_RSVD_TAG) {
+		if (!conn->text_rsp || ttt != conn->text_ttt) {
+			ktgt_conn_reject(conn, KTGT_REJECT_INVALID_PDU_FIELD);
+			return 0;
+		}
+		ktgt_text_send_chunk(conn, be32_to_cpu(req->itt));
+		return 0;
+	}
+	if (req->flags & KTGT_FLAG_TEXT_CONTINUE) {
+		/* multi-PDU text requests are not needed by any key we support */
+		ktgt_conn_reject(conn, KTGT_REJECT_PROTOCOL_ERROR);
+		return 0;
+	}
+	kvfree(conn->text_rsp);
+	conn->text_rsp = kvmalloc(KTGT_TEXT_RSP_MAX, GFP_KERNEL);
+	which = kzalloc(KTGT_NAME_MAX, GFP_KERNEL);
+	if (!conn->text_rsp || !which) {
+		kfree(which);
+		return -ENOMEM;
+	}
+	tb.buf = conn->text_rsp;
+	tb.len = 0;
+	tb.cap = KTGT_TEXT_RSP_MAX;
+	while (ktgt_text_next(&it, &k, &kl, &v, &vl)) {
+		if (kl == 11 && !memcmp(k, "SendTargets", 11)) {
+			if (sess->type == KTGT_SESSION_DISCOVERY && vl && vl < KTGT_NAME_MAX) {
+				memcpy(which, v, vl);
+				which[vl] = 0;
+			} else {
+				/* RFC 7143 C.1: in a normal session, report the
+				 * current target only.
+				 */
+				strscpy(which, sess->target_name, KTGT_NAME_MAX);
+			}
+			ktgt_sendtargets(conn->listener, sess->initiator_name, which, &tb);
+		} else {
+			char key[64];
+
+			snprintf(key, sizeof(key), "%.*s", (int)min_t(u32, kl, 63), k);
+			ktgt_textbuf_add(&tb, key, "NotUnderstood");
+		}
+	}
+	kfree(which);
+	conn->text_rsp_len = tb.len;
+	conn->text_rsp_off = 0;
+	ktgt_text_send_chunk(conn, be32_to_cpu(req->itt));
+	return 0;
+}
+
+static int ktgt_logout_req(struct ktgt_conn *conn)
+{
+	struct ktgt_logout_req_hdr *req = (struct ktgt_logout_req_hdr *)&conn->rx_bhs;
+	struct ktgt_session *sess = conn->sess;
+	u8 reason = req->flags & 0x7f;
+	struct ktgt_logout_rsp_hdr *rsp;
+	struct ktgt_tx_pdu *pdu;
+	struct ktgt_conn *c;
+	bool close_self = false;
+
+	if (!ktgt_pdu_cmdsn_ok(conn))
+		return 0;
+	pdu = ktgt_tx_pdu_alloc(KTGT_OP_LOGOUT_RSP, 0, GFP_KERNEL);
+	if (!pdu)
+		return -ENOMEM;
+	rsp = (struct ktgt_logout_rsp_hdr *)&pdu->bhs;
+	rsp->itt = req->itt;
+	switch (reason) {
+	case KTGT_LOGOUT_CLOSE_SESSION:
+		mutex_lock(&ktgt_sess_mutex);
+		list_for_each_entry(c, &sess->conns, sess_node)
+			if (c != conn)
+				ktgt_conn_close(c);
+		mutex_unlock(&ktgt_sess_mutex);
+		close_self = true;
+		break;
+	case KTGT_LOGOUT_CLOSE_CONNECTION:
+		if (be16_to_cpu(req->cid) == conn->cid) {
+			close_self = true;
+			break;
+		}
+		rsp->response = KTGT_LOGOUT_RSP_CID_NOT_FOUND;
+		mutex_lock(&ktgt_sess_mutex);
+		list_for_each_entry(c, &sess->conns, sess_node) {
+			if (c->cid == be16_to_cpu(req->cid)) {
+				ktgt_conn_close(c);
+				rsp->response = KTGT_LOGOUT_RSP_OK;
+			}
+		}
+		mutex_unlock(&ktgt_sess_mutex);
+		break;
+	default:
+		/* ERL0: no connection recovery */
+		rsp->response = KTGT_LOGOUT_RSP_RECOVERY_UNSUPP;
+		break;
+	}
+	rsp->time2wait = cpu_to_be16(sess->params.default_time2wait);
+	rsp->time2retain = cpu_to_be16(sess->params.default_time2retain);
+	if (close_self) {
+		rsp->time2wait = 0;
+		rsp->time2retain = 0;
+		pdu->close_after = true;
+		conn->state = KTGT_CONN_LOGOUT;
+	}
+	ktgt_conn_queue_tx(conn, pdu);
+	return 0;
+}
+
+static int ktgt_tmf_req(struct ktgt_conn *conn)
+{
+	struct ktgt_tmf_req_hdr *req = (struct ktgt_tmf_req_hdr *)&conn->rx_bhs;
+	struct ktgt_tmf_rsp_hdr *rsp;
+	struct ktgt_tx_pdu *pdu;
+	struct ktgt_task *task;
+	u8 fn = req->flags & 0x7f;
+
+	if (!ktgt_pdu_cmdsn_ok(conn))
+		return 0;
+	pdu = ktgt_tx_pdu_alloc(KTGT_OP_TMF_RSP, 0, GFP_KERNEL);
+	if (!pdu)
+		return -ENOMEM;
+	rsp = (struct ktgt_tmf_rsp_hdr *)&pdu->bhs;
+	rsp->itt = req->itt;
+	if (conn->sess->type != KTGT_SESSION_NORMAL) {
+		rsp->response = KTGT_TMF_RSP_REJECTED;
+	} else if (fn == KTGT_TMF_ABORT_TASK) {
+		task = ktgt_task_find(conn, be32_to_cpu(req->rtt));
+		if (!task) {
+			rsp->response = KTGT_TMF_RSP_NO_TASK;
+		} else if (task->state <= KTGT_TASK_DATA_OUT &&
+			   conn->rx_cur != task) {
+			/* not started: end it here, without a response */
+			spin_lock_irq(&conn->sess->sn_lock);
+			list_del_init(&task->pend_node);
+			if (task->counted)
+				conn->sess->outstanding--;
+			spin_unlock_irq(&conn->sess->sn_lock);
+			ktgt_task_free(task);
+			rsp->response = KTGT_TMF_RSP_COMPLETE;
+		} else {
+			rsp->response = KTGT_TMF_RSP_REJECTED;
+		}
+	} else {
+		rsp->response = KTGT_TMF_RSP_NOT_SUPPORTED;
+	}
+	ktgt_conn_queue_tx(conn, pdu);
+	return 0;
+}
+
+/* ---- receive dispatch ------------------------------------------------ */
+
+/* Header complete (before the data segment): choose the data's destination. */
+int ktgt_rx_pdu_start(struct ktgt_conn *conn)
+{
+	u8 op = ktgt_bhs_opcode(&conn->rx_bhs);
+
+	conn->rx_cur = NULL;
+	conn->rx_reject = 0;
+	if (conn->state == KTGT_CONN_LOGIN) {
+		if (op != KTGT_OP_LOGIN_REQ)
+			return -EPROTO;
+		return 0;
+	}
+	switch (op) {
+	case KTGT_OP_SCSI_CMD:
+		return ktgt_scsi_cmd_start(conn);
+	case KTGT_OP_DATA_OUT:
+		return ktgt_data_out_start(conn);
+	default:
+		return 0;
+	}
+}
+
+/* The whole PDU is in. */
+int ktgt_rx_pdu_done(struct ktgt_conn *conn)
+{
+	u8 op = ktgt_bhs_opcode(&conn->rx_bhs);
+
+	if (conn->state == KTGT_CONN_LOGIN)
+		return ktgt_login_rx(conn);
+	if (conn->rx_reject) {
+		ktgt_conn_reject(conn, conn->rx_reject);
+		return 0;
+	}
+	switch (op) {
+	case KTGT_OP_SCSI_CMD:
+		return ktgt_scsi_cmd_rx_done(conn);
+	case KTGT_OP_DATA_OUT:
+		return ktgt_data_out_done(conn);
+	case KTGT_OP_NOOP_OUT:
+		return ktgt_nop_out(conn);
+	case KTGT_OP_TEXT_REQ:
+		return ktgt_text_req(conn);
+	case KTGT_OP_LOGOUT_REQ:
+		return ktgt_logout_req(conn);
+	case KTGT_OP_TMF_REQ:
+		return ktgt_tmf_req(conn);
+	case KTGT_OP_LOGIN_REQ:
+		/* a login on a full feature connection */
+		ktgt_conn_reject(conn, KTGT_REJECT_PROTOCOL_ERROR);
+		return 0;
+	case KTGT_OP_SNACK:
+		/* RFC 7143 11.16: no SNACK support at ErrorRecoveryLevel 0 */
+		ktgt_conn_reject(conn, KTGT_REJECT_PROTOCOL_ERROR);
+		return 0;
+	default:
+		ktgt_conn_reject(conn, KTGT_REJECT_CMD_NOT_SUPPORTED);
+		return 0;
+	}
+}
+
+/*
+ * ERL0 and a data digest error: reject the PDU and drop the connection
+ * once the Reject is out (the initiator recovers the session).
+ */
+int ktgt_rx_data_digest_error(struct ktgt_conn *conn)
+{
+	pr_err_ratelimited("data digest error from %pISpc\n", &conn->peer);
+	if (conn->state == KTGT_CONN_LOGIN ||
+	    ktgt_conn_reject_close(conn, KTGT_REJECT_DIGEST_ERROR, true))
+		return -EBADMSG;
+	conn->state = KTGT_CONN_LOGOUT;
+	return 0;
+}
+
+int ktgt_task_init(void)
+{
+	ktgt_task_cache = KMEM_CACHE(ktgt_task, 0);
+	return ktgt_task_cache ? 0 : -ENOMEM;
+}
+
+void ktgt_task_exit(void)
+{
+	kmem_cache_destroy(ktgt_task_cache);
+}

@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Sessions: the I_T nexus, the CmdSN window, TSIH allocation, and ending
+ * sessions when their TPG or ACL goes away.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/idr.h>
+
+#include "ktgt_iscsi.h"
+#include "ktgt_conn.h"
+
+/* Protects tpg->sessions, ktgt_discovery_sessions and session->conns. */
+DEFINE_MUTEX(ktgt_sess_mutex);
+static LIST_HEAD(ktgt_discovery_sessions);
+static DEFINE_IDA(ktgt_tsih_ida);
+static DECLARE_WAIT_QUEUE_HEAD(ktgt_sess_wq);
+
+static u32 ktgt_sess_report_luns(struct ktgt_nexus *nexus, u64 *luns, u32 max)
+{
+	struct ktgt_session *sess = container_of(nexus, struct ktgt_session, nexus);
+
+	if (!sess->tpg)
+		return 0;
+	return ktgt_tpg_report_luns(sess->tpg, sess->acl, luns, max);
+}
+
+static const struct ktgt_nexus_ops ktgt_sess_nexus_ops = {
+	.report_luns = ktgt_sess_report_luns,
+};
+
+struct ktgt_session *ktgt_session_alloc(const struct ktgt_session_info *info)
+{
+	struct ktgt_session *sess;
+	int tsih;
+
+	sess = kzalloc(sizeof(*sess), GFP_KERNEL);
+	if (!sess)
+		return NULL;
+	tsih = ida_alloc_range(&ktgt_tsih_ida, 1, 0xffff, GFP_KERNEL);
+	if (tsih < 0) {
+		kfree(sess);
+		return NULL;
+	}
+	kref_init(&sess->kref);
+	sess->tsih = tsih;
+	sess->type = info->type;
+	sess->tpg = info->tpg;
+	sess->acl = info->acl;
+	memcpy(sess->isid, info->isid, sizeof(sess->isid));
+	strscpy(sess->initiator_name, info->initiator_name, sizeof(sess->initiator_name));
+	strscpy(sess->target_name, info->target_name, sizeof(sess->target_name));
+	sess->params = *info->params;
+	sess->exp_cmdsn = info->cmdsn;
+	sess->cmdsn_depth = clamp_t(u32, info->cmdsn_depth, 1, KTGT_MAX_CMDSN_DEPTH);
+	sess->write_protect = info->write_protect;
+	spin_lock_init(&sess->sn_lock);
+	INIT_LIST_HEAD(&sess->pending);
+	INIT_LIST_HEAD(&sess->conns);
+	INIT_LIST_HEAD(&sess->node);
+	sess->nexus.ops = &ktgt_sess_nexus_ops;
+	sess->nexus.rel_port_id = info->tpg ? info->tpg->tpgt : 0;
+	sess->nexus.target_name = sess->target_name;
+	return sess;
+}
+
+static void ktgt_session_release(struct kref *kref)
+{
+	struct ktgt_session *sess = container_of(kref, struct ktgt_session, kref);
+
+	ida_free(&ktgt_tsih_ida, sess->tsih);
+	kfree(sess);
+}
+
+void ktgt_session_put(struct ktgt_session *sess)
+{
+	kref_put(&sess->kref, ktgt_session_release);
+}
+
+/*
+ * Publish a new session with its leading connection.  The caller holds
+ * ktgt_cfg_mutex and has checked that the TPG still serves.
+ */
+void ktgt_session_add(struct ktgt_session *sess, struct ktgt_conn *conn)
+{
+	lockdep_assert_held(&ktgt_cfg_mutex);
+	mutex_lock(&ktgt_sess_mutex);
+	if (sess->tpg)
+		list_add_tail(&sess->node, &sess->tpg->sessions);
+	else
+		list_add_tail(&sess->node, &ktgt_discovery_sessions);
+	list_add_tail(&conn->sess_node, &sess->conns);
+	sess->nr_conns++;
+	conn->sess = sess;
+	mutex_unlock(&ktgt_sess_mutex);
+}
+
+/* Attach a further connection (connection reinstatement). */
+void ktgt_session_add_conn(struct ktgt_session *sess, struct ktgt_conn *conn)
+{
+	lockdep_assert_held(&ktgt_sess_mutex);
+	kref_get(&sess->kref);
+	list_add_tail(&conn->sess_node, &sess->conns);
+	sess->nr_conns++;
+	conn->sess = sess;
+}
+
+/* Find a live session by initiator, ISID and TPG (and TSIH when non-zero). */
+struct ktgt_session *ktgt_session_find(struct ktgt_tpg *tpg, const char *initiator,
+				       const u8 *isid, u16 tsih)
+{
+	struct list_head *head = tpg ? &tpg->sessions : &ktgt_discovery_sessions;
+	struct ktgt_session *sess;
+
+	lockdep_assert_held(&ktgt_sess_mutex);
+	list_for_each_entry(sess, head, node) {
+		if (memcmp(sess->isid, isid, sizeof(sess->isid)) ||
+		    strcmp(sess->initiator_name, initiator))
+			continue;
+		if (tsih && sess->tsih != tsih)
+			continue;
+		return sess;
+	}
+	return NULL;
+}
+
+/* Close every connection of @sess; returns without waiting. */
+void ktgt_session_close(struct ktgt_session *sess)
+{
+	struct ktgt_conn *conn;
+
+	lockdep_assert_held(&ktgt_sess_mutex);
+	list_for_each_entry(conn, &sess->conns, sess_node)
+		ktgt_conn_close(conn);
+}
+
+/* Called from connection release: the last connection ends the session. */
+void ktgt_session_detach(struct ktgt_conn *conn)
+{
+	struct ktgt_session *sess = conn->sess;
+
+	if (!sess)
+		return;
+	mutex_lock(&ktgt_sess_mutex);
+	list_del_init(&conn->sess_node);
+	if (!--sess->nr_conns) {
+		list_del_init(&sess->node);
+		wake_up_all(&ktgt_sess_wq);
+	}
+	mutex_unlock(&ktgt_sess_mutex);
+	conn->sess = NULL;
+	ktgt_session_put(sess);
+}
+
+/* ExpCmdSN / MaxCmdSN for an outgoing PDU. */
+void ktgt_session_fill_window(struct ktgt_session *sess, __be32 *exp, __be32 *max)
+{
+	unsigned long flags;
+	u32 e, m;
+
+	spin_lock_irqsave(&sess->sn_lock, flags);
+	e = sess->exp_cmdsn;
+	m = e + sess->cmdsn_depth - 1 - min(sess->outstanding, sess->cmdsn_depth - 1);
+	spin_unlock_irqrestore(&sess->sn_lock, flags);
+	*exp = cpu_to_be32(e);
+	*max = cpu_to_be32(m);
+}
+
+static bool ktgt_list_empty_locked(struct list_head *head)
+{
+	bool empty;
+
+	mutex_lock(&ktgt_sess_mutex);
+	empty = list_empty(head);
+	mutex_unlock(&ktgt_sess_mutex);
+	return empty;
+}
+
+void ktgt_tpg_close_sessions(struct ktgt_tpg *tpg)
+{
+	struct ktgt_session *sess;
+
+	mutex_lock(&ktgt_sess_mutex);
+	list_for_each_entry(sess, &tpg->sessions, node)
+		ktgt_session_close(sess);
+	mutex_unlock(&ktgt_sess_mutex);
+	wait_event(ktgt_sess_wq, ktgt_list_empty_locked(&tpg->sessions));
+}
+
+static bool ktgt_acl_has_sessions(struct ktgt_acl *acl)
+{
+	struct ktgt_session *sess;
+	bool found = false;
+
+	mutex_lock(&ktgt_sess_mutex);
+	list_for_each_entry(sess, &acl->tpg->sessions, node) {
+		if (sess->acl == acl) {
+			ktgt_session_close(sess);
+			found = true;
+		}
+	}
+	mutex_unlock(&ktgt_sess_mutex);
+	return found;
+}
+
+void ktgt_acl_close_sessions(struct ktgt_acl *acl)
+{
+	wait_event(ktgt_sess_wq, !ktgt_acl_has_sessions(acl));
+}
