@@ -157,7 +157,10 @@ static void ktgt_task_execute(struct ktgt_task *task)
 	conn->nr_exec++;
 	task->state = KTGT_TASK_EXEC;
 	spin_unlock_irq(&conn->tx_lock);
-	ktgt_scsi_execute(&task->scmd);
+	if (task->failed)
+		ktgt_conn_task_done(task);	/* status and sense already set */
+	else
+		ktgt_scsi_execute(&task->scmd);
 }
 
 static u32 ktgt_task_data_needed(struct ktgt_task *task)
@@ -485,9 +488,12 @@ void ktgt_pdu_sent(struct ktgt_conn *conn, struct ktgt_tx_pdu *pdu)
 	if (pdu->login_final && ktgt_login_complete(conn))
 		ktgt_conn_close(conn);
 	if (pdu->close_after) {
-		/* Let the peer read the final PDU, then see FIN. */
+		/* Let the peer read the final PDU, then see FIN; if it does
+		 * not close its side soon, close anyway.
+		 */
 		conn->state = KTGT_CONN_LOGOUT;
 		kernel_sock_shutdown(conn->sock, SHUT_WR);
+		mod_delayed_work(ktgt_wq, &conn->timeout_work, KTGT_LINGER_TIMEOUT);
 	}
 	ktgt_tx_pdu_free(pdu);
 }

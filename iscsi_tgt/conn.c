@@ -676,6 +676,7 @@ static void ktgt_conn_release_work(struct work_struct *w)
 
 	ktgt_conn_restore_callbacks(conn);
 	kernel_sock_shutdown(conn->sock, SHUT_RDWR);
+	cancel_delayed_work_sync(&conn->timeout_work);
 	cancel_work_sync(&conn->io_work);
 
 	spin_lock_irq(&conn->tx_lock);
@@ -702,6 +703,20 @@ static void ktgt_conn_kref_release(struct kref *kref)
 void ktgt_conn_put(struct ktgt_conn *conn)
 {
 	kref_put(&conn->kref, ktgt_conn_kref_release);
+}
+
+static void ktgt_conn_timeout(struct work_struct *w)
+{
+	struct ktgt_conn *conn = container_of(to_delayed_work(w), struct ktgt_conn,
+					      timeout_work);
+
+	enum ktgt_conn_state state = READ_ONCE(conn->state);
+
+	if (state == KTGT_CONN_FULL_FEATURE)
+		return;		/* login finished just in time */
+	if (state == KTGT_CONN_LOGIN)
+		pr_info_ratelimited("closing %pISpc: login timed out\n", &conn->peer);
+	ktgt_conn_close(conn);
 }
 
 /* Start closing; any context.  The first caller wins. */
@@ -741,6 +756,7 @@ void ktgt_conn_create(struct ktgt_listener *l, struct socket *sock)
 	init_waitqueue_head(&conn->exec_wq);
 	INIT_WORK(&conn->io_work, ktgt_io_work);
 	INIT_WORK(&conn->release_work, ktgt_conn_release_work);
+	INIT_DELAYED_WORK(&conn->timeout_work, ktgt_conn_timeout);
 	conn->max_recv_dsl = KTGT_LOGIN_MAX_DSL;
 	conn->max_xmit_dsl = KTGT_LOGIN_MAX_DSL;
 	conn->rx_buf_cap = KTGT_LOGIN_MAX_DSL;
@@ -783,6 +799,7 @@ void ktgt_conn_create(struct ktgt_listener *l, struct socket *sock)
 
 	/* data may have arrived before the callbacks were in place */
 	queue_work_on(conn->cpu, ktgt_wq, &conn->io_work);
+	queue_delayed_work(ktgt_wq, &conn->timeout_work, KTGT_LOGIN_TIMEOUT);
 	return;
 
 fail_free:

@@ -11,6 +11,8 @@
 #define KTGT_MAX_XFER_LEN	(16U << 20)	/* largest EDTL accepted */
 #define KTGT_MAX_AHS_LEN	1020
 #define KTGT_TEXT_RSP_MAX	(64U << 10)
+#define KTGT_LOGIN_TIMEOUT	(15 * HZ)	/* accept to full feature phase */
+#define KTGT_LINGER_TIMEOUT	(5 * HZ)	/* final PDU sent to peer's close */
 
 enum ktgt_task_state {
 	KTGT_TASK_NEW,
@@ -119,6 +121,7 @@ struct ktgt_conn {
 
 	struct work_struct io_work;
 	struct work_struct release_work;
+	struct delayed_work timeout_work;	/* login timeout, linger */
 	int cpu;
 	void (*saved_data_ready)(struct sock *sk);
 	void (*saved_write_space)(struct sock *sk);

@@ -277,6 +277,7 @@ int ktgt_login_complete(struct ktgt_conn *conn)
 	conn->ddigest = p->data_digest;
 	conn->max_xmit_dsl = p->max_xmit_dsl;
 	conn->state = KTGT_CONN_FULL_FEATURE;
+	cancel_delayed_work(&conn->timeout_work);
 	ktgt_login_free(conn);
 	return 0;
 }
