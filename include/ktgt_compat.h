@@ -104,6 +104,8 @@ static inline void put_unaligned_be64(u64 v, void *p)
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #endif
+/* <assert.h> defines a one-argument static_assert; use the kernel's form */
+#undef static_assert
 #define static_assert(e, ...) _Static_assert(e, #e)
 #define min_t(t, a, b) ((t)(a) < (t)(b) ? (t)(a) : (t)(b))
 #define max_t(t, a, b) ((t)(a) > (t)(b) ? (t)(a) : (t)(b))

@@ -13,6 +13,7 @@
 #define KTGT_RSVD_TAG		0xffffffffU
 #define KTGT_ISCSI_PORT		3260
 #define KTGT_NAME_MAX		224	/* RFC 7143 6.1: 223 bytes + NUL */
+#define KTGT_MAX_DLENGTH	0xffffffU	/* DataSegmentLength is 24 bits */
 
 /* Initiator opcodes */
 #define KTGT_OP_NOOP_OUT	0x00
@@ -52,6 +53,18 @@
 #define KTGT_FLAG_RSP_OVERFLOW	0x04
 #define KTGT_FLAG_RSP_UNDERFLOW	0x02
 #define KTGT_FLAG_TEXT_CONTINUE	0x40
+/* SCSI Command task attributes (byte 1, ATTR field) */
+#define KTGT_TASK_ATTR_UNTAGGED	0
+#define KTGT_TASK_ATTR_SIMPLE	1
+#define KTGT_TASK_ATTR_ORDERED	2
+#define KTGT_TASK_ATTR_HOQ	3
+#define KTGT_TASK_ATTR_ACA	4
+/* SNACK Request: type in byte 1 */
+#define KTGT_SNACK_TYPE_MASK	0x0f
+#define KTGT_SNACK_DATA_R2T	0
+#define KTGT_SNACK_STATUS	1
+#define KTGT_SNACK_DATA_ACK	2
+#define KTGT_SNACK_RDATA	3
 /* Login: T, C, CSG(2), NSG(2) */
 #define KTGT_FLAG_LOGIN_TRANSIT	0x80
 #define KTGT_FLAG_LOGIN_CONTINUE 0x40
@@ -423,7 +436,13 @@ static inline u32 ktgt_pad4(u32 len)
 	return (4 - (len & 3)) & 3;
 }
 
-/* 64-bit LUN field <-> flat LUN number (SAM-2 peripheral + flat addressing) */
+/*
+ * 64-bit LUN field <-> flat LUN number (SAM peripheral addressing below 256,
+ * flat space below 16384, extended flat space below 2^24).  Formats that do
+ * not map to a single flat number decode to KTGT_LUN_INVALID.
+ */
+#define KTGT_LUN_INVALID	(~0ULL)
+#define KTGT_LUN_MAX_WIRE	(1ULL << 24)
 u64 ktgt_lun_from_wire(const u8 lun[8]);
 void ktgt_lun_to_wire(u64 lun, u8 out[8]);
 
@@ -438,6 +457,7 @@ static inline bool ktgt_sn_lte(u32 a, u32 b)
 	return (s32)(a - b) <= 0;
 }
 
+/* 0, or a KTGT_REJECT_* reason for a malformed initiator BHS */
 int ktgt_bhs_check_initiator(const struct ktgt_bhs *bhs);
 
 #endif /* KTGT_PROTO_H */
