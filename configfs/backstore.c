@@ -90,7 +90,9 @@ static ssize_t ktgt_bs_size_bytes_store(struct config_item *item,
 
 static ssize_t ktgt_bs_block_size_show(struct config_item *item, char *page)
 {
-	return sysfs_emit(page, "%u\n", READ_ONCE(to_ktgt_dev(item)->block_size));
+	struct ktgt_dev *dev = to_ktgt_dev(item);
+
+	return sysfs_emit(page, "%u\n", READ_ONCE(dev->block_size));
 }
 
 static ssize_t ktgt_bs_block_size_store(struct config_item *item,
@@ -232,26 +234,31 @@ CONFIGFS_ATTR(ktgt_bs_, readonly);
 CONFIGFS_ATTR(ktgt_bs_, dev);
 CONFIGFS_ATTR(ktgt_bs_, path);
 
-#define KTGT_BS_COMMON_ATTRS		\
-	&ktgt_bs_attr_enable,		\
-	&ktgt_bs_attr_size_bytes,	\
-	&ktgt_bs_attr_block_size,	\
-	&ktgt_bs_attr_unit_serial,	\
-	&ktgt_bs_attr_readonly
-
 static struct configfs_attribute *ktgt_bs_mem_attrs[] = {
-	KTGT_BS_COMMON_ATTRS,
+	&ktgt_bs_attr_enable,
+	&ktgt_bs_attr_size_bytes,
+	&ktgt_bs_attr_block_size,
+	&ktgt_bs_attr_unit_serial,
+	&ktgt_bs_attr_readonly,
 	NULL,
 };
 
 static struct configfs_attribute *ktgt_bs_block_attrs[] = {
-	KTGT_BS_COMMON_ATTRS,
+	&ktgt_bs_attr_enable,
+	&ktgt_bs_attr_size_bytes,
+	&ktgt_bs_attr_block_size,
+	&ktgt_bs_attr_unit_serial,
+	&ktgt_bs_attr_readonly,
 	&ktgt_bs_attr_dev,
 	NULL,
 };
 
 static struct configfs_attribute *ktgt_bs_file_attrs[] = {
-	KTGT_BS_COMMON_ATTRS,
+	&ktgt_bs_attr_enable,
+	&ktgt_bs_attr_size_bytes,
+	&ktgt_bs_attr_block_size,
+	&ktgt_bs_attr_unit_serial,
+	&ktgt_bs_attr_readonly,
 	&ktgt_bs_attr_path,
 	NULL,
 };
@@ -324,7 +331,8 @@ static struct config_group *ktgt_bs_make_group(struct config_group *group,
 	if (!dev)
 		return ERR_PTR(-ENOMEM);
 
-	config_group_init_type_name(&dev->group, name, &ktgt_bs_dev_types[type]);
+	config_group_init_type_name(&dev->group, name,
+				    &ktgt_bs_dev_types[type]);
 	return &dev->group;
 }
 

@@ -152,7 +152,7 @@ static const struct config_item_type ktgt_lun_type = {
 	.ct_owner	= THIS_MODULE,
 };
 
-/* mkdir lun_L: L canonical decimal below KTGT_MAX_LUNS (else -EINVAL/-ERANGE) */
+/* mkdir lun_L: L below KTGT_MAX_LUNS, canonical (else -EINVAL / -ERANGE) */
 static struct config_group *ktgt_lun_make_group(struct config_group *group,
 						const char *name)
 {

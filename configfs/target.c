@@ -63,8 +63,9 @@ int ktgt_cfs_check_iscsi_name(const char *name, char *lower)
 		unsigned int month;
 
 		if (len < 13 || !isdigit(name[4]) || !isdigit(name[5]) ||
-		    !isdigit(name[6]) || !isdigit(name[7]) || name[8] != '-' ||
-		    !isdigit(name[9]) || !isdigit(name[10]) || name[11] != '.' ||
+		    !isdigit(name[6]) || !isdigit(name[7]) ||
+		    name[8] != '-' || !isdigit(name[9]) ||
+		    !isdigit(name[10]) || name[11] != '.' ||
 		    !isalnum(name[12]))
 			return -EINVAL;
 		month = (name[9] - '0') * 10 + (name[10] - '0');
@@ -302,9 +303,11 @@ static struct configfs_attribute ktgt_param_attrs[] = {
 	KTGT_PARAM_ATTR(17),
 	KTGT_PARAM_ATTR(18),
 };
+
 static_assert(ARRAY_SIZE(ktgt_param_attrs) == KTGT_P_NR_CONFIGURABLE);
 
-static struct configfs_attribute *ktgt_param_attr_ptrs[KTGT_P_NR_CONFIGURABLE + 1];
+static struct configfs_attribute *
+ktgt_param_attr_ptrs[KTGT_P_NR_CONFIGURABLE + 1];
 
 /* Name the param/ attributes; before the subsystem is registered. */
 int ktgt_cfs_params_init(void)
@@ -398,10 +401,12 @@ static struct config_group *ktgt_tpg_make_group(struct config_group *group,
 	config_group_init_type_name(&tpg->group, name, &ktgt_tpg_type);
 	ktgt_tpg_add_default(tpg, &tpg->lun_group, "lun", &ktgt_lun_group_type);
 	ktgt_tpg_add_default(tpg, &tpg->np_group, "np", &ktgt_np_group_type);
-	ktgt_tpg_add_default(tpg, &tpg->acl_group, "acls", &ktgt_acl_group_type);
+	ktgt_tpg_add_default(tpg, &tpg->acl_group, "acls",
+			     &ktgt_acl_group_type);
 	ktgt_tpg_add_default(tpg, &tpg->attrib_group, "attrib",
 			     &ktgt_tpg_attrib_type);
-	ktgt_tpg_add_default(tpg, &tpg->auth_group, "auth", &ktgt_tpg_auth_type);
+	ktgt_tpg_add_default(tpg, &tpg->auth_group, "auth",
+			     &ktgt_tpg_auth_type);
 	ktgt_tpg_add_default(tpg, &tpg->param_group, "param",
 			     &ktgt_tpg_param_type);
 

@@ -67,7 +67,8 @@ static int ktgt_parse_port(const char *s, __be16 *port)
  */
 int ktgt_parse_portal_addr(const char *name, struct sockaddr_storage *ss)
 {
-	const char *end;
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+	const char *colon, *end;
 
 	memset(ss, 0, sizeof(*ss));
 
@@ -82,18 +83,16 @@ int ktgt_parse_portal_addr(const char *name, struct sockaddr_storage *ss)
 			return -EINVAL;
 		sin6->sin6_family = AF_INET6;
 		return ktgt_parse_port(rb + 2, &sin6->sin6_port);
-	} else {
-		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
-		const char *colon = strrchr(name, ':');
-
-		if (!colon || colon == name)
-			return -EINVAL;
-		if (in4_pton(name, colon - name, (u8 *)&sin->sin_addr.s_addr,
-			     -1, &end) != 1 || end != colon)
-			return -EINVAL;
-		sin->sin_family = AF_INET;
-		return ktgt_parse_port(colon + 1, &sin->sin_port);
 	}
+
+	colon = strrchr(name, ':');
+	if (!colon || colon == name)
+		return -EINVAL;
+	if (in4_pton(name, colon - name, (u8 *)&sin->sin_addr.s_addr, -1,
+		     &end) != 1 || end != colon)
+		return -EINVAL;
+	sin->sin_family = AF_INET;
+	return ktgt_parse_port(colon + 1, &sin->sin_port);
 }
 
 /* Same family, address and port. */
