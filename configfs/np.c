@@ -36,23 +36,30 @@ static const struct config_item_type ktgt_portal_type = {
 	.ct_owner	= THIS_MODULE,
 };
 
-static bool ktgt_tpg_has_portal(struct ktgt_tpg *tpg,
-				const struct sockaddr_storage *addr)
+/*
+ * A network portal belongs to one portal group of a target (RFC 7143 4.4):
+ * is @addr a portal of any TPG of @tgt already?
+ */
+static bool ktgt_target_has_portal(struct ktgt_target *tgt,
+				   const struct sockaddr_storage *addr)
 {
 	struct ktgt_portal *p;
+	struct ktgt_tpg *tpg;
 
 	lockdep_assert_held(&ktgt_cfg_mutex);
-	list_for_each_entry(p, &tpg->portals, node)
-		if (ktgt_sockaddr_equal(&p->addr, addr))
-			return true;
+	list_for_each_entry(tpg, &tgt->tpgs, node)
+		list_for_each_entry(p, &tpg->portals, node)
+			if (ktgt_sockaddr_equal(&p->addr, addr))
+				return true;
 	return false;
 }
 
 /*
- * mkdir np/<addr>:<port>: -EINVAL for a malformed address, -EEXIST when the
- * TPG already has this address under another spelling, else the error of
- * opening the listening socket (socket/bind/listen, e.g. -EADDRINUSE,
- * -EADDRNOTAVAIL, -EAFNOSUPPORT).
+ * mkdir np/<addr>:<port>: -EINVAL for a malformed address, -EEXIST when a
+ * TPG of the same target already has this address (possibly spelt
+ * differently), else the error of opening the listening socket
+ * (socket/bind/listen, e.g. -EADDRINUSE, -EADDRNOTAVAIL, -EAFNOSUPPORT).
+ * TPGs of different targets share the listener of an address.
  */
 static struct config_group *ktgt_portal_make_group(struct config_group *group,
 						   const char *name)
@@ -69,12 +76,8 @@ static struct config_group *ktgt_portal_make_group(struct config_group *group,
 		goto err_free;
 	portal->tpg = tpg;
 
-	/*
-	 * mkdir in this directory is serialised by its inode lock, so the
-	 * TPG cannot gain the same address between this check and the add.
-	 */
 	mutex_lock(&ktgt_cfg_mutex);
-	if (ktgt_tpg_has_portal(tpg, &portal->addr))
+	if (ktgt_target_has_portal(tpg->tgt, &portal->addr))
 		ret = -EEXIST;
 	mutex_unlock(&ktgt_cfg_mutex);
 	if (ret)
@@ -85,13 +88,24 @@ static struct config_group *ktgt_portal_make_group(struct config_group *group,
 	if (ret)
 		goto err_free;
 
+	/*
+	 * Recheck (cheap): make_group calls are serialised by the configfs
+	 * subsystem mutex today, but the rule should not depend on it.
+	 */
 	mutex_lock(&ktgt_cfg_mutex);
-	list_add_tail(&portal->node, &tpg->portals);
+	if (ktgt_target_has_portal(tpg->tgt, &portal->addr))
+		ret = -EEXIST;
+	else
+		list_add_tail(&portal->node, &tpg->portals);
 	mutex_unlock(&ktgt_cfg_mutex);
+	if (ret)
+		goto err_put;
 
 	config_group_init_type_name(&portal->group, name, &ktgt_portal_type);
 	return &portal->group;
 
+err_put:
+	ktgt_listener_put(portal->listener);
 err_free:
 	kfree(portal);
 	return ERR_PTR(ret);
