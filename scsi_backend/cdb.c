@@ -139,6 +139,44 @@ int ktgt_cdb_check_usage(const u8 *cdb, const u8 *usage, unsigned int len,
 	return 0;
 }
 
+int ktgt_cdb_unmap_check(const u8 *p, u32 len, u64 capacity, u32 max_descs,
+			 u32 max_lbas, u32 *nr_descs, struct ktgt_sense_err *e)
+{
+	u32 bdl, n, i;
+
+	*nr_descs = 0;
+	if (len < 8) {
+		ktgt_sense_set(e, KTGT_SK_ILLEGAL_REQUEST,
+			       KTGT_ASC_PARAM_LIST_LENGTH_ERROR);
+		return -EINVAL;
+	}
+	bdl = get_unaligned_be16(&p[2]);
+	if (bdl > len - 8) {
+		ktgt_sense_set(e, KTGT_SK_ILLEGAL_REQUEST,
+			       KTGT_ASC_PARAM_LIST_LENGTH_ERROR);
+		return -EINVAL;
+	}
+	n = bdl / 16;		/* a trailing partial descriptor is ignored */
+	if (n > max_descs) {
+		ktgt_sense_invalid_param(e, 2, 7);
+		return -EINVAL;
+	}
+	for (i = 0; i < n; i++) {
+		const u8 *d = &p[8 + 16 * i];
+		u64 lba = get_unaligned_be64(d);
+		u32 cnt = get_unaligned_be32(d + 8);
+
+		if (cnt > max_lbas) {
+			ktgt_sense_invalid_param(e, 8 + 16 * i + 8, 7);
+			return -EINVAL;
+		}
+		if (ktgt_cdb_check_range(lba, cnt, capacity, e))
+			return -EINVAL;
+	}
+	*nr_descs = n;
+	return 0;
+}
+
 void ktgt_cdb_encode_lun(u64 lun, u8 *out)
 {
 	unsigned int i;

@@ -99,6 +99,15 @@ int ktgt_cdb_check_range(u64 lba, u64 nr, u64 capacity,
 int ktgt_cdb_check_usage(const u8 *cdb, const u8 *usage, unsigned int len,
 			 struct ktgt_sense_err *e);
 
+/*
+ * Validate an UNMAP parameter list of @len bytes (SBC-3 5.28.2): header,
+ * descriptor count (<= @max_descs), each count (<= @max_lbas) and range
+ * (against @capacity blocks).  Returns 0 and the number of descriptors in
+ * @nr_descs, or -EINVAL with @e set.
+ */
+int ktgt_cdb_unmap_check(const u8 *p, u32 len, u64 capacity, u32 max_descs,
+			 u32 max_lbas, u32 *nr_descs, struct ktgt_sense_err *e);
+
 /* REPORT LUNS: encode a LUN number as an 8-byte SAM LUN (peripheral/flat). */
 void ktgt_cdb_encode_lun(u64 lun, u8 *out);
 
