@@ -3,12 +3,13 @@
  * Lookups in the configuration for login, discovery and the data path.
  * The objects themselves are created and destroyed by configfs/.
  *
- * ktgt_tpg_find(), ktgt_acl_find() and ktgt_sendtargets() walk the
- * configuration lists: the caller holds ktgt_cfg_mutex, and what they
- * return is only valid until it is released, unless the caller publishes a
- * session under the same hold (TPG and ACL removal end their sessions).
- * ktgt_lun_get(), ktgt_lun_put() and ktgt_tpg_report_luns() are RCU-based
- * and callable from any context that may use RCU.
+ * ktgt_tpg_find() and ktgt_acl_find() walk the configuration lists: the
+ * caller holds ktgt_cfg_mutex, and what they return is only valid until it
+ * is released, unless the caller publishes a session under the same hold
+ * (TPG and ACL removal end their sessions).  ktgt_sendtargets() takes
+ * ktgt_cfg_mutex itself.  ktgt_lun_get(), ktgt_lun_put() and
+ * ktgt_tpg_report_luns() are RCU-based and callable from any context that
+ * may use RCU.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -95,7 +96,7 @@ static struct ktgt_lun *ktgt_lun_lookup(struct ktgt_tpg *tpg,
 
 /**
  * ktgt_lun_get() - take a reference on the LUN an I_T nexus addresses
- * @tpg:    the session's TPG
+ * @tpg:    the session's TPG (NULL, as for discovery: no LUN)
  * @acl:    the session's ACL; NULL in demo mode (all TPG LUNs, same numbers)
  * @lun_id: LUN number as the initiator sees it
  *
@@ -108,7 +109,7 @@ struct ktgt_lun *ktgt_lun_get(struct ktgt_tpg *tpg, struct ktgt_acl *acl,
 {
 	struct ktgt_lun *lun;
 
-	if (lun_id >= KTGT_MAX_LUNS)
+	if (!tpg || lun_id >= KTGT_MAX_LUNS)
 		return NULL;
 
 	rcu_read_lock();
@@ -140,6 +141,8 @@ u32 ktgt_tpg_report_luns(struct ktgt_tpg *tpg, struct ktgt_acl *acl,
 	u32 n = 0;
 	u64 id;
 
+	if (!tpg)
+		return 0;
 	rcu_read_lock();
 	for (id = 0; id < KTGT_MAX_LUNS; id++) {
 		lun = ktgt_lun_lookup(tpg, acl, id);
@@ -217,7 +220,7 @@ static bool ktgt_sendtargets_target_ok(struct ktgt_target *tgt,
  *                  reported with their configured address, even a wildcard
  *
  * A target is listed only when at least one such TPG has a portal on @l.
- * Caller holds ktgt_cfg_mutex.
+ * Takes ktgt_cfg_mutex: call from process context, without it.
  *
  * Return: 0, or -ENOSPC from ktgt_textbuf_add() when @out is full (@out
  * then holds the records that fitted).
@@ -228,10 +231,9 @@ int ktgt_sendtargets(struct ktgt_listener *l, const char *initiator_name,
 	bool all = !strcmp(which, "All");
 	struct ktgt_target *tgt;
 	struct ktgt_tpg *tpg;
-	int ret;
+	int ret = 0;
 
-	lockdep_assert_held(&ktgt_cfg_mutex);
-
+	mutex_lock(&ktgt_cfg_mutex);
 	list_for_each_entry(tgt, &ktgt_targets, node) {
 		if (!all && strcasecmp(tgt->name, which))
 			continue;
@@ -239,15 +241,17 @@ int ktgt_sendtargets(struct ktgt_listener *l, const char *initiator_name,
 			continue;
 		ret = ktgt_textbuf_add(out, "TargetName", tgt->name);
 		if (ret)
-			return ret;
+			goto out_unlock;
 		list_for_each_entry(tpg, &tgt->tpgs, node) {
 			if (!tpg->enabled ||
 			    !ktgt_tpg_allows(tpg, initiator_name))
 				continue;
 			ret = ktgt_sendtargets_tpg(tpg, out);
 			if (ret)
-				return ret;
+				goto out_unlock;
 		}
 	}
-	return 0;
+out_unlock:
+	mutex_unlock(&ktgt_cfg_mutex);
+	return ret;
 }
