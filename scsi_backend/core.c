@@ -386,8 +386,9 @@ int ktgt_cmd_alloc_buf(struct ktgt_cmd *cmd, u32 len, gfp_t gfp)
 	cmd->nr_bvec = 0;
 	cmd->buf_len = 0;
 
-	/* Never more than the CDB asks for: the peer chooses @len. */
-	len = min3(len, cmd->data_len, KTGT_MAX_BUF_BYTES);
+	/* the peer chooses @len: bound it (the transport caps EDTL too) */
+	if (len > KTGT_MAX_BUF_BYTES)
+		return -E2BIG;
 	ret = ktgt_bvec_alloc(len, gfp, &cmd->bvec, &cmd->nr_bvec);
 	if (ret)
 		return ret;
@@ -496,9 +497,6 @@ int ktgt_cmd_read_params(struct ktgt_cmd *cmd, void **out, u32 *len)
 int ktgt_cmd_set_emulated(struct ktgt_cmd *cmd, enum ktgt_data_dir dir,
 			  u32 len, void (*fn)(struct ktgt_cmd *cmd))
 {
-	/* no emulated response is longer than the scratch buffer */
-	if (dir == KTGT_DIR_READ)
-		len = min_t(u32, len, KTGT_EMU_BUF_LEN);
 	cmd->dir = len ? dir : KTGT_DIR_NONE;
 	cmd->data_len = len;
 	cmd->execute = fn;

@@ -31,8 +31,8 @@
 /* WRITE SAME / VERIFY(BYTCHK=3) are carried out in chunks of this size */
 #define KTGT_CHUNK_BYTES	(1U << 20)
 
-/* The most a data buffer ever holds (READ/WRITE or COMPARE AND WRITE) */
-#define KTGT_MAX_BUF_BYTES	KTGT_MAX_XFER_BYTES
+/* The largest data buffer ktgt_cmd_alloc_buf() hands out (= max EDTL) */
+#define KTGT_MAX_BUF_BYTES	(16U << 20)
 
 /* Emulated responses are built in a buffer of this size. */
 #define KTGT_EMU_BUF_LEN	4096
