@@ -17,6 +17,7 @@ DEFINE_MUTEX(ktgt_sess_mutex);
 static LIST_HEAD(ktgt_discovery_sessions);
 static DEFINE_IDA(ktgt_tsih_ida);
 static DECLARE_WAIT_QUEUE_HEAD(ktgt_sess_wq);
+static atomic_t ktgt_sess_gen = ATOMIC_INIT(0);
 
 static u32 ktgt_sess_report_luns(struct ktgt_nexus *nexus, u64 *luns, u32 max)
 {
@@ -147,6 +148,7 @@ void ktgt_session_detach(struct ktgt_conn *conn)
 	list_del_init(&conn->sess_node);
 	if (!--sess->nr_conns) {
 		list_del_init(&sess->node);
+		atomic_inc(&ktgt_sess_gen);
 		wake_up_all(&ktgt_sess_wq);
 	}
 	mutex_unlock(&ktgt_sess_mutex);
@@ -168,44 +170,52 @@ void ktgt_session_fill_window(struct ktgt_session *sess, __be32 *exp, __be32 *ma
 	*max = cpu_to_be32(m);
 }
 
-static bool ktgt_list_empty_locked(struct list_head *head)
+/*
+ * Close the sessions @match selects and wait until none is left.  The
+ * generation count moves each time a session ends, so the wait needs no
+ * lock in its condition.
+ */
+static void ktgt_close_sessions_wait(struct list_head *head,
+				     bool (*match)(struct ktgt_session *, void *),
+				     void *arg)
 {
-	bool empty;
+	struct ktgt_session *sess;
+	unsigned int gen;
+	bool found;
 
-	mutex_lock(&ktgt_sess_mutex);
-	empty = list_empty(head);
-	mutex_unlock(&ktgt_sess_mutex);
-	return empty;
+	for (;;) {
+		found = false;
+		mutex_lock(&ktgt_sess_mutex);
+		list_for_each_entry(sess, head, node) {
+			if (match(sess, arg)) {
+				ktgt_session_close(sess);
+				found = true;
+			}
+		}
+		gen = atomic_read(&ktgt_sess_gen);
+		mutex_unlock(&ktgt_sess_mutex);
+		if (!found)
+			return;
+		wait_event(ktgt_sess_wq, atomic_read(&ktgt_sess_gen) != gen);
+	}
+}
+
+static bool ktgt_sess_match_all(struct ktgt_session *sess, void *arg)
+{
+	return true;
+}
+
+static bool ktgt_sess_match_acl(struct ktgt_session *sess, void *acl)
+{
+	return sess->acl == acl;
 }
 
 void ktgt_tpg_close_sessions(struct ktgt_tpg *tpg)
 {
-	struct ktgt_session *sess;
-
-	mutex_lock(&ktgt_sess_mutex);
-	list_for_each_entry(sess, &tpg->sessions, node)
-		ktgt_session_close(sess);
-	mutex_unlock(&ktgt_sess_mutex);
-	wait_event(ktgt_sess_wq, ktgt_list_empty_locked(&tpg->sessions));
-}
-
-static bool ktgt_acl_has_sessions(struct ktgt_acl *acl)
-{
-	struct ktgt_session *sess;
-	bool found = false;
-
-	mutex_lock(&ktgt_sess_mutex);
-	list_for_each_entry(sess, &acl->tpg->sessions, node) {
-		if (sess->acl == acl) {
-			ktgt_session_close(sess);
-			found = true;
-		}
-	}
-	mutex_unlock(&ktgt_sess_mutex);
-	return found;
+	ktgt_close_sessions_wait(&tpg->sessions, ktgt_sess_match_all, NULL);
 }
 
 void ktgt_acl_close_sessions(struct ktgt_acl *acl)
 {
-	wait_event(ktgt_sess_wq, !ktgt_acl_has_sessions(acl));
+	ktgt_close_sessions_wait(&acl->tpg->sessions, ktgt_sess_match_acl, acl);
 }
