@@ -429,7 +429,7 @@ static size_t ktgt_cmd_copy(struct ktgt_cmd *cmd, u32 off, void *buf,
 		n = bv->bv_len - off;
 		off = 0;
 		while (n && done < len) {
-			struct page *page = bv->bv_page + pos / PAGE_SIZE;
+			struct page *page = nth_page(bv->bv_page, pos / PAGE_SIZE);
 			size_t poff = offset_in_page(pos);
 			size_t c = min3(n, len - done, PAGE_SIZE - poff);
 

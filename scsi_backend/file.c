@@ -56,15 +56,14 @@ static int ktgt_file_open(struct ktgt_dev *dev)
 		goto fail;
 	}
 
-	/* direct I/O needs our blocks to be multiples of the device's */
+	/*
+	 * Direct I/O needs our blocks to be multiples of the device's; if
+	 * not, every I/O goes through the page cache (the kiocb simply has
+	 * no IOCB_DIRECT, whatever the file was opened with).
+	 */
 	sbdev = S_ISBLK(inode->i_mode) ? I_BDEV(inode) : inode->i_sb->s_bdev;
 	if (f->direct && sbdev && bdev_logical_block_size(sbdev) > dev->block_size)
 		f->direct = false;
-	if (!f->direct && (f->filp->f_flags & O_DIRECT)) {
-		spin_lock(&f->filp->f_lock);
-		f->filp->f_flags &= ~O_DIRECT;
-		spin_unlock(&f->filp->f_lock);
-	}
 
 	bytes = i_size_read(S_ISBLK(inode->i_mode) ?
 			    f->filp->f_mapping->host : inode);
@@ -100,8 +99,7 @@ static void ktgt_file_close(struct ktgt_dev *dev)
 	dev->priv = NULL;
 }
 
-static void ktgt_file_done(struct ktgt_cmd *cmd, ssize_t ret,
-			   struct iov_iter *iter)
+static void ktgt_file_done(struct ktgt_cmd *cmd, ssize_t ret)
 {
 	size_t want = (size_t)cmd->nr_blocks << cmd->dev->block_shift;
 
@@ -120,26 +118,32 @@ static void ktgt_file_done(struct ktgt_cmd *cmd, ssize_t ret,
 	ktgt_cmd_complete(cmd, KTGT_SAM_GOOD);
 }
 
+/* Synchronous I/O through the page cache (sleeps: ktgt_io_wq only). */
 static void ktgt_file_buffered_work(struct work_struct *work)
 {
 	struct ktgt_cmd *cmd = container_of(work, struct ktgt_cmd, work);
 	struct ktgt_file *f = cmd->dev->priv;
 	size_t len = (size_t)cmd->nr_blocks << cmd->dev->block_shift;
-	loff_t pos = cmd->lba << cmd->dev->block_shift;
 	struct iov_iter iter;
+	struct kiocb kio;
 	ssize_t ret;
 
+	init_sync_kiocb(&kio, f->filp);
+	kio.ki_flags &= ~IOCB_DIRECT;
+	kio.ki_pos = cmd->lba << cmd->dev->block_shift;
 	if (cmd->dir == KTGT_DIR_WRITE) {
+		kio.ki_flags |= IOCB_WRITE;
+		if (cmd->fua)
+			kio.ki_flags |= IOCB_DSYNC;
 		iov_iter_bvec(&iter, ITER_SOURCE, cmd->bvec, cmd->nr_bvec, len);
 		file_start_write(f->filp);
-		ret = vfs_iter_write(f->filp, &iter, &pos,
-				     cmd->fua ? RWF_DSYNC : 0);
+		ret = f->filp->f_op->write_iter(&kio, &iter);
 		file_end_write(f->filp);
 	} else {
 		iov_iter_bvec(&iter, ITER_DEST, cmd->bvec, cmd->nr_bvec, len);
-		ret = vfs_iter_read(f->filp, &iter, &pos, 0);
+		ret = f->filp->f_op->read_iter(&kio, &iter);
 	}
-	ktgt_file_done(cmd, ret, &iter);
+	ktgt_file_done(cmd, ret);
 }
 
 static void ktgt_file_aio_complete(struct kiocb *iocb, long ret)
@@ -155,7 +159,7 @@ static void ktgt_file_aio_complete(struct kiocb *iocb, long ret)
 		queue_work(ktgt_io_wq, &cmd->work);
 		return;
 	}
-	ktgt_file_done(cmd, ret, NULL);
+	ktgt_file_done(cmd, ret);
 }
 
 static void ktgt_file_execute_rw(struct ktgt_cmd *cmd)
@@ -183,10 +187,10 @@ static void ktgt_file_execute_rw(struct ktgt_cmd *cmd)
 			iocb->ki_flags |= IOCB_DSYNC;
 		iov_iter_bvec(&iter, ITER_SOURCE, cmd->bvec, cmd->nr_bvec, len);
 		kiocb_start_write(iocb);
-		ret = call_write_iter(f->filp, iocb, &iter);
+		ret = f->filp->f_op->write_iter(iocb, &iter);
 	} else {
 		iov_iter_bvec(&iter, ITER_DEST, cmd->bvec, cmd->nr_bvec, len);
-		ret = call_read_iter(f->filp, iocb, &iter);
+		ret = f->filp->f_op->read_iter(iocb, &iter);
 	}
 	if (ret != -EIOCBQUEUED)
 		ktgt_file_aio_complete(iocb, ret);

@@ -309,8 +309,7 @@ int ktgt_sbc_parse_read_capacity(struct ktgt_cmd *cmd)
 	}
 	if (!(cdb[14] & 0x01) && get_unaligned_be64(&cdb[2]))
 		return ktgt_cmd_parse_invalid_cdb(cmd, 2, 7);
-	return ktgt_sbc_set(cmd, KTGT_DIR_READ,
-			    min_t(u32, get_unaligned_be32(&cdb[10]), 32),
+	return ktgt_sbc_set(cmd, KTGT_DIR_READ, get_unaligned_be32(&cdb[10]),
 			    ktgt_sbc_exec_read_capacity);
 }
 
