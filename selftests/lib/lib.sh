@@ -130,10 +130,14 @@ wait_for() {
 
 # -------------------------------------------------------------- ktgt ---
 
+# ktgt_load: insmod the work tree's ktgt.ko, after modprobe of the modules
+# it depends on (its modinfo "depends", e.g. configfs, libcrc32c).
 ktgt_load() {
+	local deps
 	[ -d /sys/module/ktgt ] && return 0
-	modprobe configfs || return 1
 	[ -f "$KTGT_KO" ] || { echo "no $KTGT_KO (build it with make)" >&2; return 1; }
+	deps=$(modinfo -F depends "$KTGT_KO" | tr ',' ' ')
+	modprobe -a configfs $deps || return 1
 	insmod "$KTGT_KO"
 }
 
