@@ -182,6 +182,11 @@ void ktgt_dev_nexus_gone(struct ktgt_dev *dev, const struct ktgt_nexus *nexus)
 	spin_unlock_irqrestore(&dev->io_lock, flags);
 }
 
+void ktgt_dev_lun_reset(struct ktgt_dev *dev)
+{
+	ktgt_dev_nexus_gone(dev, READ_ONCE(dev->reserved_by));
+}
+
 bool ktgt_dev_write_protected(const struct ktgt_cmd *cmd)
 {
 	return cmd->write_protect || cmd->dev->readonly || cmd->dev->swp;

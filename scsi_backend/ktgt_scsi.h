@@ -195,6 +195,10 @@ int ktgt_scsi_parse(struct ktgt_cmd *cmd);
 
 /**
  * ktgt_scsi_execute() - run a parsed command; completes through cmd->done.
+ * Call it from process context with no spinlock held (it may sleep in
+ * GFP_NOIO allocations and block-layer submission).  cmd->done may run
+ * before it returns (emulated commands, RAM/NULL backstores) or later from
+ * any context (bio/kiocb completion, the SCSI layer's workqueues).
  */
 void ktgt_scsi_execute(struct ktgt_cmd *cmd);
 
@@ -206,7 +210,12 @@ void ktgt_cmd_complete_sense(struct ktgt_cmd *cmd, u8 key, u8 asc, u8 ascq);
 size_t ktgt_cmd_copy_to(struct ktgt_cmd *cmd, u32 off, const void *src, size_t len);
 size_t ktgt_cmd_copy_from(struct ktgt_cmd *cmd, u32 off, void *dst, size_t len);
 
-/* Data buffers of whole pages, allocated by the transport. */
+/*
+ * Data buffers of whole pages, allocated by the transport: buf_len = @len
+ * exactly, one bvec per page (bv_offset 0, bv_len PAGE_SIZE, the last page
+ * possibly only partly used).  -E2BIG above 16 MiB.  For a WRITE the
+ * transport fills [0, buf_len) completely before ktgt_scsi_execute().
+ */
 int ktgt_cmd_alloc_buf(struct ktgt_cmd *cmd, u32 len, gfp_t gfp);
 void ktgt_cmd_free_buf(struct ktgt_cmd *cmd);
 
@@ -224,6 +233,8 @@ const struct ktgt_backend_ops *ktgt_backend_ops(enum ktgt_dev_type type);
  * for each backstore the session could reach).
  */
 void ktgt_dev_nexus_gone(struct ktgt_dev *dev, const struct ktgt_nexus *nexus);
+/* LOGICAL UNIT RESET / TARGET RESET: drops any RESERVE(6/10). */
+void ktgt_dev_lun_reset(struct ktgt_dev *dev);
 
 int ktgt_scsi_init(void);
 void ktgt_scsi_exit(void);
