@@ -311,6 +311,38 @@ static void test_open_iscsi_normal(void)
 		   "finish twice: nothing new");
 }
 
+/* Without CHAP credentials open-iscsi skips the security stage. */
+static void test_open_iscsi_no_auth(void)
+{
+	struct ktgt_nego n;
+
+	ktgt_nego_init(&n, NULL);
+	KTGT_CHECK(login(&n, KTGT_STAGE_OPERATIONAL,
+			 TEXT("InitiatorName=" IQN_I, "InitiatorAlias=host1",
+			      "TargetName=" IQN_T, "SessionType=Normal",
+			      "HeaderDigest=None", "DataDigest=None",
+			      "DefaultTime2Wait=2", "DefaultTime2Retain=0",
+			      "IFMarker=No", "OFMarker=No",
+			      "ErrorRecoveryLevel=0", "InitialR2T=No",
+			      "ImmediateData=Yes", "MaxBurstLength=16776192",
+			      "FirstBurstLength=262144", "MaxOutstandingR2T=1",
+			      "MaxConnections=1", "DataPDUInOrder=Yes",
+			      "DataSequenceInOrder=Yes",
+			      "MaxRecvDataSegmentLength=262144")) == 0 &&
+		   finish(&n) == 0 && !ktgt_nego_pending(&n),
+		   "open-iscsi without auth: one operational request");
+	KTGT_CHECK(OUT_IS("HeaderDigest=None", "DataDigest=None",
+			  "DefaultTime2Wait=2", "DefaultTime2Retain=0",
+			  "IFMarker=No", "OFMarker=No", "ErrorRecoveryLevel=0",
+			  "InitialR2T=No", "ImmediateData=Yes",
+			  "MaxBurstLength=1048576", "FirstBurstLength=65536",
+			  "MaxOutstandingR2T=1", "MaxConnections=1",
+			  "DataPDUInOrder=Yes", "DataSequenceInOrder=Yes",
+			  "MaxRecvDataSegmentLength=262144") &&
+		   !n.auth_method[0] && ktgt_nego_leave_security(&n, false) == 0,
+		   "open-iscsi without auth: exact response");
+}
+
 static void test_open_iscsi_discovery(void)
 {
 	struct ktgt_nego n;
@@ -886,6 +918,7 @@ int main(void)
 	test_textbuf();
 	test_config();
 	test_open_iscsi_normal();
+	test_open_iscsi_no_auth();
 	test_open_iscsi_discovery();
 	test_libiscsi();
 	test_chap_selection();
