@@ -84,6 +84,26 @@ static void ktgt_task_scsi_done(struct ktgt_cmd *cmd)
 	ktgt_conn_task_done(container_of(cmd, struct ktgt_task, scmd));
 }
 
+/*
+ * A task management response that waits for the tasks it aborted: tasks
+ * the backstore is running cannot be recalled, so the response goes out
+ * once the last of them has finished (its own response suppressed).
+ */
+struct ktgt_tmf {
+	struct list_head node;		/* conn->tmfs */
+	struct ktgt_tx_pdu *rsp;
+	unsigned int waiting;
+};
+
+static void ktgt_tmf_put(struct ktgt_conn *conn, struct ktgt_tmf *tmf)
+{
+	if (--tmf->waiting)
+		return;
+	list_del(&tmf->node);
+	ktgt_conn_queue_tx(conn, tmf->rsp);
+	kfree(tmf);
+}
+
 /* ---- CmdSN ordering -------------------------------------------------- */
 
 static void ktgt_task_deliver(struct ktgt_task *task);
@@ -165,7 +185,7 @@ static void ktgt_task_execute(struct ktgt_task *task)
 
 static u32 ktgt_task_data_needed(struct ktgt_task *task)
 {
-	if (!(task->scmd.dir == KTGT_DIR_WRITE) || task->failed)
+	if (!task->scmd.bvec || task->scmd.dir != KTGT_DIR_WRITE || task->failed)
 		return task->unsol_end;
 	return task->exp_xfer_len;
 }
@@ -210,7 +230,7 @@ static void ktgt_task_send_r2ts(struct ktgt_task *task)
 static void ktgt_task_deliver(struct ktgt_task *task)
 {
 	task->state = KTGT_TASK_DATA_OUT;
-	if (!task->failed && task->scmd.dir == KTGT_DIR_WRITE)
+	if (!task->failed && task->scmd.dir == KTGT_DIR_WRITE && task->scmd.bvec)
 		ktgt_task_send_r2ts(task);
 	ktgt_task_maybe_execute(task);
 }
@@ -276,19 +296,22 @@ static int ktgt_scsi_cmd_start(struct ktgt_conn *conn)
 		task->failed = true;
 	} else if (edtl > KTGT_MAX_XFER_LEN) {
 		ktgt_task_fail(task, KTGT_SAM_CHECK_CONDITION, 0x05, 0x24, 0x00);
-	} else if ((flags & KTGT_FLAG_CMD_WRITE) && edtl && cmd->dir != KTGT_DIR_WRITE) {
-		/* data offered for a command that takes none */
-		ktgt_task_fail(task, KTGT_SAM_CHECK_CONDITION, 0x05, 0x24, 0x00);
 	} else {
-		if (cmd->dir == KTGT_DIR_WRITE)
+		/*
+		 * The buffer follows the direction the CDB implies and the
+		 * iSCSI flags agree with; data the initiator sends for a
+		 * command that takes none is received and dropped.
+		 */
+		if (cmd->dir == KTGT_DIR_WRITE && (flags & KTGT_FLAG_CMD_WRITE))
 			len = edtl;
-		else if (cmd->dir == KTGT_DIR_READ)
+		else if (cmd->dir == KTGT_DIR_READ && (flags & KTGT_FLAG_CMD_READ))
 			len = min(edtl, cmd->data_len);
 		else
 			len = 0;
 		if (len && ktgt_cmd_alloc_buf(cmd, len, GFP_KERNEL))
 			ktgt_task_fail(task, KTGT_SAM_TASK_SET_FULL, 0, 0, 0);
 	}
+	task->spdtl = cmd->data_len;
 
 	if ((flags & KTGT_FLAG_CMD_WRITE) && edtl) {
 		if ((flags & KTGT_FLAG_FINAL) || p->initial_r2t)
@@ -298,7 +321,7 @@ static int ktgt_scsi_cmd_start(struct ktgt_conn *conn)
 		task->r2t_next = task->unsol_end;
 	}
 	if (imm) {
-		if (task->failed) {
+		if (task->failed || !cmd->bvec) {
 			conn->rx_discard = true;
 		} else {
 			conn->rx_task = task;
@@ -355,6 +378,17 @@ static int ktgt_data_out_start(struct ktgt_conn *conn)
 		pr_err_ratelimited("Data-Out outside its burst (off %u len %u)\n", off, len);
 		return -EPROTO;
 	}
+	/*
+	 * DataSN counts from 0 in each sequence (the unsolicited one and one
+	 * per R2T); with in-order sequences at ERL0 a gap cannot be
+	 * recovered.
+	 */
+	if (be32_to_cpu(hdr->datasn) != task->exp_datasn) {
+		pr_err_ratelimited("Data-Out DataSN %u, expected %u\n",
+				   be32_to_cpu(hdr->datasn), task->exp_datasn);
+		return -EPROTO;
+	}
+	task->exp_datasn = (hdr->flags & KTGT_FLAG_FINAL) ? 0 : task->exp_datasn + 1;
 	conn->rx_cur = task;
 	if (task->failed || !task->scmd.bvec) {
 		conn->rx_discard = true;
@@ -401,17 +435,26 @@ void ktgt_task_respond(struct ktgt_task *task)
 		task->counted = false;
 	}
 	if (task->aborted) {
+		struct ktgt_tmf *tmf = task->tmf;
+
 		ktgt_task_free(task);
+		if (tmf)
+			ktgt_tmf_put(conn, tmf);
 		return;
 	}
+	task->state = KTGT_TASK_RESPONDING;
 
-	if (cmd->dir == KTGT_DIR_READ && !task->failed)
+	/*
+	 * RFC 7143 11.4.5.1: overflow when the command wanted more than the
+	 * expected transfer length, underflow when less than that moved.
+	 */
+	if (!task->failed && cmd->dir == KTGT_DIR_READ)
 		xfer = min(cmd->xfer_len, cmd->buf_len);
-	else if (cmd->dir == KTGT_DIR_WRITE && !task->failed)
-		xfer = min(cmd->xfer_len, task->exp_xfer_len);
-	if (!task->failed && cmd->data_len > task->exp_xfer_len) {
+	else if (!task->failed && cmd->dir == KTGT_DIR_WRITE && cmd->bvec)
+		xfer = min(task->spdtl, task->exp_xfer_len);
+	if (task->spdtl > task->exp_xfer_len) {
 		rflags = KTGT_FLAG_RSP_OVERFLOW;
-		resid = cmd->data_len - task->exp_xfer_len;
+		resid = task->spdtl - task->exp_xfer_len;
 	} else if (xfer < task->exp_xfer_len) {
 		rflags = KTGT_FLAG_RSP_UNDERFLOW;
 		resid = task->exp_xfer_len - xfer;
@@ -513,6 +556,13 @@ void ktgt_conn_end_tasks(struct ktgt_conn *conn)
 			spin_unlock_irq(&sess->sn_lock);
 		}
 		ktgt_task_free(task);
+	}
+	while (!list_empty(&conn->tmfs)) {
+		struct ktgt_tmf *tmf = list_first_entry(&conn->tmfs, struct ktgt_tmf, node);
+
+		list_del(&tmf->node);
+		ktgt_tx_pdu_free(tmf->rsp);
+		kfree(tmf);
 	}
 }
 
@@ -709,44 +759,153 @@ static int ktgt_logout_req(struct ktgt_conn *conn)
 	return 0;
 }
 
+/* End @task for @tmf; it will get no response of its own. */
+static void ktgt_task_abort(struct ktgt_task *task, struct ktgt_tmf *tmf)
+{
+	struct ktgt_conn *conn = task->conn;
+	struct ktgt_session *sess = conn->sess;
+	bool running;
+
+	spin_lock_irq(&conn->tx_lock);
+	running = task->state >= KTGT_TASK_EXEC;
+	if (running && task->state != KTGT_TASK_RESPONDING && !task->aborted) {
+		task->aborted = true;
+		task->tmf = tmf;
+		tmf->waiting++;
+	}
+	spin_unlock_irq(&conn->tx_lock);
+	if (running)
+		return;
+
+	/* not started yet: end it here */
+	spin_lock_irq(&sess->sn_lock);
+	list_del_init(&task->pend_node);
+	if (task->counted)
+		sess->outstanding--;
+	spin_unlock_irq(&sess->sn_lock);
+	ktgt_task_free(task);
+}
+
+static u8 ktgt_tmf_abort_one(struct ktgt_conn *conn, struct ktgt_tmf_req_hdr *req,
+			     struct ktgt_tmf *tmf)
+{
+	struct ktgt_session *sess = conn->sess;
+	struct ktgt_task *task;
+	u32 ref = be32_to_cpu(req->refcmdsn);
+	bool pending;
+
+	task = ktgt_task_find(conn, be32_to_cpu(req->rtt));
+	if (task && task->scmd.lun_id == ktgt_lun_from_wire(req->lun)) {
+		ktgt_task_abort(task, tmf);
+		return KTGT_TMF_RSP_COMPLETE;
+	}
+	/*
+	 * RFC 7143 11.6.1: no such task.  If RefCmdSN is in the window and
+	 * before the TMF itself the command is still to come: consider it
+	 * received (and so ended); otherwise the task does not exist.
+	 */
+	spin_lock_irq(&sess->sn_lock);
+	pending = !ktgt_sn_lt(ref, sess->exp_cmdsn) &&
+		  ktgt_sn_lt(ref, be32_to_cpu(req->cmdsn));
+	spin_unlock_irq(&sess->sn_lock);
+	return pending ? KTGT_TMF_RSP_COMPLETE : KTGT_TMF_RSP_NO_TASK;
+}
+
+/* Abort every task of this session on @lun_id (all LUNs when @all). */
+static void ktgt_tmf_abort_set(struct ktgt_conn *conn, u64 lun_id, bool all,
+			       struct ktgt_tmf *tmf)
+{
+	struct ktgt_task *task, *tmp;
+
+	list_for_each_entry_safe(task, tmp, &conn->tasks, node)
+		if (all || task->scmd.lun_id == lun_id)
+			ktgt_task_abort(task, tmf);
+}
+
+static void ktgt_tmf_reset_lun(struct ktgt_session *sess, u64 lun_id)
+{
+	struct ktgt_lun *lun = ktgt_lun_get(sess->tpg, sess->acl, lun_id);
+
+	if (!lun)
+		return;
+	ktgt_dev_lun_reset(lun->dev);
+	ktgt_lun_put(lun);
+}
+
 static int ktgt_tmf_req(struct ktgt_conn *conn)
 {
 	struct ktgt_tmf_req_hdr *req = (struct ktgt_tmf_req_hdr *)&conn->rx_bhs;
-	struct ktgt_tmf_rsp_hdr *rsp;
-	struct ktgt_tx_pdu *pdu;
-	struct ktgt_task *task;
+	struct ktgt_session *sess = conn->sess;
+	u64 lun_id = ktgt_lun_from_wire(req->lun);
 	u8 fn = req->flags & 0x7f;
+	struct ktgt_tmf_rsp_hdr *rsp;
+	struct ktgt_lun *lun;
+	struct ktgt_tmf *tmf;
+	u64 *ids;
+	u32 i, n;
 
 	if (!ktgt_pdu_cmdsn_ok(conn))
 		return 0;
-	pdu = ktgt_tx_pdu_alloc(KTGT_OP_TMF_RSP, 0, GFP_KERNEL);
-	if (!pdu)
+	tmf = kzalloc(sizeof(*tmf), GFP_KERNEL);
+	if (!tmf)
 		return -ENOMEM;
-	rsp = (struct ktgt_tmf_rsp_hdr *)&pdu->bhs;
-	rsp->itt = req->itt;
-	if (conn->sess->type != KTGT_SESSION_NORMAL) {
-		rsp->response = KTGT_TMF_RSP_REJECTED;
-	} else if (fn == KTGT_TMF_ABORT_TASK) {
-		task = ktgt_task_find(conn, be32_to_cpu(req->rtt));
-		if (!task) {
-			rsp->response = KTGT_TMF_RSP_NO_TASK;
-		} else if (task->state <= KTGT_TASK_DATA_OUT &&
-			   conn->rx_cur != task) {
-			/* not started: end it here, without a response */
-			spin_lock_irq(&conn->sess->sn_lock);
-			list_del_init(&task->pend_node);
-			if (task->counted)
-				conn->sess->outstanding--;
-			spin_unlock_irq(&conn->sess->sn_lock);
-			ktgt_task_free(task);
-			rsp->response = KTGT_TMF_RSP_COMPLETE;
-		} else {
-			rsp->response = KTGT_TMF_RSP_REJECTED;
-		}
-	} else {
-		rsp->response = KTGT_TMF_RSP_NOT_SUPPORTED;
+	tmf->rsp = ktgt_tx_pdu_alloc(KTGT_OP_TMF_RSP, 0, GFP_KERNEL);
+	if (!tmf->rsp) {
+		kfree(tmf);
+		return -ENOMEM;
 	}
-	ktgt_conn_queue_tx(conn, pdu);
+	list_add(&tmf->node, &conn->tmfs);
+	tmf->waiting = 1;	/* dropped below */
+	rsp = (struct ktgt_tmf_rsp_hdr *)&tmf->rsp->bhs;
+	rsp->itt = req->itt;
+
+	if (sess->type != KTGT_SESSION_NORMAL) {
+		rsp->response = KTGT_TMF_RSP_REJECTED;
+		goto out;
+	}
+	switch (fn) {
+	case KTGT_TMF_ABORT_TASK:
+		rsp->response = ktgt_tmf_abort_one(conn, req, tmf);
+		break;
+	case KTGT_TMF_ABORT_TASK_SET:
+	case KTGT_TMF_CLEAR_TASK_SET:
+	case KTGT_TMF_LUN_RESET:
+		lun = ktgt_lun_get(sess->tpg, sess->acl, lun_id);
+		if (!lun) {
+			rsp->response = KTGT_TMF_RSP_NO_LUN;
+			break;
+		}
+		ktgt_lun_put(lun);
+		ktgt_tmf_abort_set(conn, lun_id, false, tmf);
+		if (fn == KTGT_TMF_LUN_RESET)
+			ktgt_tmf_reset_lun(sess, lun_id);
+		rsp->response = KTGT_TMF_RSP_COMPLETE;
+		break;
+	case KTGT_TMF_TARGET_WARM_RESET:
+	case KTGT_TMF_TARGET_COLD_RESET:
+		ktgt_tmf_abort_set(conn, 0, true, tmf);
+		ids = kmalloc_array(KTGT_MAX_LUNS, sizeof(*ids), GFP_KERNEL);
+		if (ids) {
+			n = ktgt_tpg_report_luns(sess->tpg, sess->acl, ids, KTGT_MAX_LUNS);
+			for (i = 0; i < min_t(u32, n, KTGT_MAX_LUNS); i++)
+				ktgt_tmf_reset_lun(sess, ids[i]);
+			kfree(ids);
+		}
+		rsp->response = KTGT_TMF_RSP_COMPLETE;
+		/* RFC 7143 11.5.1: a cold reset also drops the connection */
+		if (fn == KTGT_TMF_TARGET_COLD_RESET)
+			tmf->rsp->close_after = true;
+		break;
+	case KTGT_TMF_TASK_REASSIGN:
+		/* ErrorRecoveryLevel 0: no task allegiance reassignment */
+		rsp->response = KTGT_TMF_RSP_NO_FAILOVER;
+		break;
+	default:
+		rsp->response = KTGT_TMF_RSP_NOT_SUPPORTED;
+		break;
+	}
+out:
+	ktgt_tmf_put(conn, tmf);
 	return 0;
 }
 

@@ -752,6 +752,7 @@ void ktgt_conn_create(struct ktgt_listener *l, struct socket *sock)
 	INIT_LIST_HEAD(&conn->tx_queue);
 	INIT_LIST_HEAD(&conn->rsp_queue);
 	INIT_LIST_HEAD(&conn->tasks);
+	INIT_LIST_HEAD(&conn->tmfs);
 	INIT_LIST_HEAD(&conn->sess_node);
 	init_waitqueue_head(&conn->exec_wq);
 	INIT_WORK(&conn->io_work, ktgt_io_work);

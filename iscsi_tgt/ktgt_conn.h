@@ -19,6 +19,7 @@ enum ktgt_task_state {
 	KTGT_TASK_DATA_OUT,		/* waiting for Data-Out */
 	KTGT_TASK_EXEC,			/* with the SCSI layer */
 	KTGT_TASK_DONE,			/* completed, response pending */
+	KTGT_TASK_RESPONDING,		/* response PDUs built and queued */
 };
 
 /* One SCSI task: the iSCSI view of a ktgt_cmd. */
@@ -34,9 +35,11 @@ struct ktgt_task {
 	bool failed;			/* parse failed: data is discarded */
 	bool aborted;			/* no response will be sent */
 	bool counted;			/* holds a slot of the CmdSN window */
+	struct ktgt_tmf *tmf;		/* the TMF that aborted it */
 	u32 itt;
 	u32 cmdsn;
 	u32 exp_xfer_len;		/* ExpectedDataTransferLength */
+	u32 spdtl;			/* transfer length the CDB asks for */
 	u32 ttt;
 	u8 lun_wire[8];
 	/* write data progress */
@@ -104,6 +107,7 @@ struct ktgt_session {
 };
 
 struct ktgt_login;
+struct ktgt_tmf;
 
 struct ktgt_conn {
 	struct kref kref;
@@ -151,6 +155,7 @@ struct ktgt_conn {
 	struct list_head tx_queue;
 	struct list_head rsp_queue;
 	struct list_head tasks;
+	struct list_head tmfs;		/* TMF responses waiting, io_work only */
 	struct ktgt_tx_pdu *tx_cur;	/* io_work only */
 	unsigned int nr_exec;
 	wait_queue_head_t exec_wq;
