@@ -175,12 +175,16 @@ KTGT_TPG_ATTRIB(authentication, 0, 1);
 KTGT_TPG_ATTRIB(generate_node_acls, 0, 1);
 KTGT_TPG_ATTRIB(demo_mode_write_protect, 0, 1);
 KTGT_TPG_ATTRIB(default_cmdsn_depth, 1, KTGT_MAX_CMDSN_DEPTH);
+KTGT_TPG_ATTRIB(nopin_interval, 0, 3600);
+KTGT_TPG_ATTRIB(nopin_response_timeout, 1, 3600);
 
 static struct configfs_attribute *ktgt_tpg_attrib_attrs[] = {
 	&ktgt_tpg_attrib_attr_authentication,
 	&ktgt_tpg_attrib_attr_generate_node_acls,
 	&ktgt_tpg_attrib_attr_demo_mode_write_protect,
 	&ktgt_tpg_attrib_attr_default_cmdsn_depth,
+	&ktgt_tpg_attrib_attr_nopin_interval,
+	&ktgt_tpg_attrib_attr_nopin_response_timeout,
 	NULL,
 };
 
@@ -392,6 +396,8 @@ static struct config_group *ktgt_tpg_make_group(struct config_group *group,
 	tpg->attrib.generate_node_acls = 0;
 	tpg->attrib.demo_mode_write_protect = 1;
 	tpg->attrib.default_cmdsn_depth = KTGT_DEFAULT_CMDSN_DEPTH;
+	tpg->attrib.nopin_interval = KTGT_DEFAULT_NOPIN_INTERVAL;
+	tpg->attrib.nopin_response_timeout = KTGT_DEFAULT_NOPIN_TIMEOUT;
 	ktgt_param_offer_defaults(&tpg->params);
 	INIT_LIST_HEAD(&tpg->node);
 	INIT_LIST_HEAD(&tpg->acls);

@@ -592,8 +592,12 @@ static int ktgt_nop_out(struct ktgt_conn *conn)
 	struct ktgt_nop_hdr *rsp;
 	struct ktgt_tx_pdu *pdu;
 
-	if (req->itt == cpu_to_be32(KTGT_RSVD_TAG))
-		return 0;	/* answer to our NOP-In, or a bare ExpStatSN update */
+	if (req->itt == cpu_to_be32(KTGT_RSVD_TAG)) {
+		/* answer to our NOP-In, or a bare ExpStatSN update */
+		if (req->ttt != cpu_to_be32(KTGT_RSVD_TAG))
+			ktgt_conn_ping_answered(conn, be32_to_cpu(req->ttt));
+		return 0;
+	}
 	if (!ktgt_pdu_cmdsn_ok(conn))
 		return 0;
 	pdu = ktgt_tx_pdu_alloc(KTGT_OP_NOOP_IN, conn->rx_dlen, GFP_KERNEL);

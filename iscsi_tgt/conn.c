@@ -677,6 +677,7 @@ static void ktgt_conn_release_work(struct work_struct *w)
 	ktgt_conn_restore_callbacks(conn);
 	kernel_sock_shutdown(conn->sock, SHUT_RDWR);
 	cancel_delayed_work_sync(&conn->timeout_work);
+	cancel_delayed_work_sync(&conn->nopin_work);
 	cancel_work_sync(&conn->io_work);
 
 	spin_lock_irq(&conn->tx_lock);
@@ -719,6 +720,83 @@ static void ktgt_conn_timeout(struct work_struct *w)
 	ktgt_conn_close(conn);
 }
 
+/*
+ * Target-initiated NOP-In (RFC 7143 11.19): a peer that does not answer
+ * within nopin_timeout is taken for dead and the connection closed.
+ */
+static void ktgt_conn_nopin(struct work_struct *w)
+{
+	struct ktgt_conn *conn = container_of(to_delayed_work(w), struct ktgt_conn,
+					      nopin_work);
+	struct ktgt_session *sess = conn->sess;
+	struct ktgt_nop_hdr *hdr;
+	struct ktgt_tx_pdu *pdu;
+	u32 ttt;
+
+	if (READ_ONCE(conn->closing) || !sess)
+		return;
+	if (READ_ONCE(conn->nopin_ttt) != KTGT_RSVD_TAG) {
+		pr_info_ratelimited("closing %pISpc: no answer to NOP-In in %u s\n",
+				    &conn->peer, sess->nopin_timeout);
+		ktgt_conn_close(conn);
+		return;
+	}
+	pdu = ktgt_tx_pdu_alloc(KTGT_OP_NOOP_IN, 0, GFP_KERNEL);
+	if (!pdu)
+		goto again;
+	/* tags of target pings have the top bit set, task TTTs do not */
+	ttt = (atomic_inc_return(&conn->nopin_seq) & 0x7fffffff) | 0x80000000;
+	if (ttt == KTGT_RSVD_TAG)
+		ttt = 0x80000000;
+	hdr = (struct ktgt_nop_hdr *)&pdu->bhs;
+	hdr->itt = cpu_to_be32(KTGT_RSVD_TAG);
+	hdr->ttt = cpu_to_be32(ttt);
+	WRITE_ONCE(conn->nopin_ttt, ttt);
+	ktgt_conn_queue_tx(conn, pdu);
+	queue_delayed_work(ktgt_wq, &conn->nopin_work, sess->nopin_timeout * HZ);
+	return;
+again:
+	queue_delayed_work(ktgt_wq, &conn->nopin_work, sess->nopin_interval * HZ);
+}
+
+/* Async Message "logout requested" (RFC 7143 11.9.1); any process context. */
+void ktgt_conn_request_logout(struct ktgt_conn *conn, u16 secs)
+{
+	struct ktgt_async_hdr *hdr;
+	struct ktgt_tx_pdu *pdu;
+
+	if (READ_ONCE(conn->state) != KTGT_CONN_FULL_FEATURE || conn->logout_requested)
+		return;
+	pdu = ktgt_tx_pdu_alloc(KTGT_OP_ASYNC_MSG, 0, GFP_KERNEL);
+	if (!pdu)
+		return;
+	conn->logout_requested = true;
+	hdr = (struct ktgt_async_hdr *)&pdu->bhs;
+	hdr->itt = cpu_to_be32(KTGT_RSVD_TAG);
+	hdr->async_event = KTGT_ASYNC_LOGOUT_REQUEST;
+	hdr->param3 = cpu_to_be16(secs);
+	ktgt_conn_queue_tx(conn, pdu);
+}
+
+void ktgt_conn_start_pings(struct ktgt_conn *conn)
+{
+	struct ktgt_session *sess = conn->sess;
+
+	if (sess->type == KTGT_SESSION_NORMAL && sess->nopin_interval)
+		queue_delayed_work(ktgt_wq, &conn->nopin_work, sess->nopin_interval * HZ);
+}
+
+/* NOP-Out answering a ping: the peer is alive, ping again later. */
+void ktgt_conn_ping_answered(struct ktgt_conn *conn, u32 ttt)
+{
+	if (ttt != READ_ONCE(conn->nopin_ttt))
+		return;
+	WRITE_ONCE(conn->nopin_ttt, KTGT_RSVD_TAG);
+	if (!READ_ONCE(conn->closing))
+		mod_delayed_work(ktgt_wq, &conn->nopin_work,
+				 conn->sess->nopin_interval * HZ);
+}
+
 /* Start closing; any context.  The first caller wins. */
 void ktgt_conn_close(struct ktgt_conn *conn)
 {
@@ -758,6 +836,8 @@ void ktgt_conn_create(struct ktgt_listener *l, struct socket *sock)
 	INIT_WORK(&conn->io_work, ktgt_io_work);
 	INIT_WORK(&conn->release_work, ktgt_conn_release_work);
 	INIT_DELAYED_WORK(&conn->timeout_work, ktgt_conn_timeout);
+	INIT_DELAYED_WORK(&conn->nopin_work, ktgt_conn_nopin);
+	conn->nopin_ttt = KTGT_RSVD_TAG;
 	conn->max_recv_dsl = KTGT_LOGIN_MAX_DSL;
 	conn->max_xmit_dsl = KTGT_LOGIN_MAX_DSL;
 	conn->rx_buf_cap = KTGT_LOGIN_MAX_DSL;

@@ -13,6 +13,7 @@
 #define KTGT_TEXT_RSP_MAX	(64U << 10)
 #define KTGT_LOGIN_TIMEOUT	(15 * HZ)	/* accept to full feature phase */
 #define KTGT_LINGER_TIMEOUT	(5 * HZ)	/* final PDU sent to peer's close */
+#define KTGT_ASYNC_LOGOUT_WAIT	3		/* s an initiator has to log out */
 
 enum ktgt_task_state {
 	KTGT_TASK_NEW,
@@ -95,6 +96,8 @@ struct ktgt_session {
 	u16 tsih;
 	struct ktgt_params params;
 	bool write_protect;
+	u32 nopin_interval;		/* seconds; 0: no target pings */
+	u32 nopin_timeout;
 
 	spinlock_t sn_lock;		/* CmdSN window */
 	u32 exp_cmdsn;
@@ -126,6 +129,9 @@ struct ktgt_conn {
 	struct work_struct io_work;
 	struct work_struct release_work;
 	struct delayed_work timeout_work;	/* login timeout, linger */
+	struct delayed_work nopin_work;		/* target pings */
+	u32 nopin_ttt;			/* outstanding ping, or KTGT_RSVD_TAG */
+	atomic_t nopin_seq;
 	int cpu;
 	void (*saved_data_ready)(struct sock *sk);
 	void (*saved_write_space)(struct sock *sk);
@@ -160,7 +166,7 @@ struct ktgt_conn {
 	unsigned int nr_exec;
 	wait_queue_head_t exec_wq;
 	bool closing;
-	bool close_after_send;
+	bool logout_requested;		/* under ktgt_sess_mutex */
 
 	u32 statsn;			/* next StatSN, io_work only */
 	u32 exp_statsn;
@@ -181,6 +187,9 @@ void ktgt_tx_pdu_free(struct ktgt_tx_pdu *pdu);
 void ktgt_conn_queue_tx(struct ktgt_conn *conn, struct ktgt_tx_pdu *pdu);
 void ktgt_conn_task_done(struct ktgt_task *task);
 void ktgt_conn_close(struct ktgt_conn *conn);
+void ktgt_conn_start_pings(struct ktgt_conn *conn);
+void ktgt_conn_request_logout(struct ktgt_conn *conn, u16 secs);
+void ktgt_conn_ping_answered(struct ktgt_conn *conn, u32 ttt);
 void ktgt_conn_put(struct ktgt_conn *conn);
 int ktgt_conn_set_max_recv(struct ktgt_conn *conn, u32 max_recv_dsl);
 void ktgt_close_all_conns(void);
@@ -216,6 +225,8 @@ struct ktgt_session_info {
 	u32 cmdsn;
 	u32 cmdsn_depth;
 	bool write_protect;
+	u32 nopin_interval;
+	u32 nopin_timeout;
 };
 
 extern struct mutex ktgt_sess_mutex;

@@ -26,6 +26,8 @@
 #define KTGT_SECRET_MAX		256
 #define KTGT_DEFAULT_CMDSN_DEPTH 64
 #define KTGT_MAX_CMDSN_DEPTH	512
+#define KTGT_DEFAULT_NOPIN_INTERVAL	15
+#define KTGT_DEFAULT_NOPIN_TIMEOUT	30
 
 extern struct workqueue_struct *ktgt_wq;
 /* Serialises configuration changes and login-time lookups. */
@@ -52,6 +54,8 @@ struct ktgt_tpg_attrib {
 	u32 generate_node_acls;		/* 1: demo mode */
 	u32 demo_mode_write_protect;	/* 1: demo-mode initiators read-only */
 	u32 default_cmdsn_depth;
+	u32 nopin_interval;		/* s between target pings; 0: none */
+	u32 nopin_response_timeout;	/* s to answer a ping before the close */
 };
 
 /* tpgt_N/lun/lun_L/ */

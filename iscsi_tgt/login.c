@@ -215,6 +215,8 @@ static int ktgt_login_attach(struct ktgt_conn *conn)
 		}
 		info.write_protect = !info.acl &&
 				     info.tpg->attrib.demo_mode_write_protect;
+		info.nopin_interval = info.tpg->attrib.nopin_interval;
+		info.nopin_timeout = info.tpg->attrib.nopin_response_timeout;
 	}
 
 	if (login->tsih) {
@@ -279,6 +281,7 @@ int ktgt_login_complete(struct ktgt_conn *conn)
 	conn->state = KTGT_CONN_FULL_FEATURE;
 	cancel_delayed_work(&conn->timeout_work);
 	ktgt_login_free(conn);
+	ktgt_conn_start_pings(conn);
 	return 0;
 }
 

@@ -57,6 +57,8 @@ struct ktgt_session *ktgt_session_alloc(const struct ktgt_session_info *info)
 	sess->exp_cmdsn = info->cmdsn;
 	sess->cmdsn_depth = clamp_t(u32, info->cmdsn_depth, 1, KTGT_MAX_CMDSN_DEPTH);
 	sess->write_protect = info->write_protect;
+	sess->nopin_interval = info->nopin_interval;
+	sess->nopin_timeout = info->nopin_timeout;
 	spin_lock_init(&sess->sn_lock);
 	INIT_LIST_HEAD(&sess->pending);
 	INIT_LIST_HEAD(&sess->conns);
@@ -179,23 +181,41 @@ static void ktgt_close_sessions_wait(struct list_head *head,
 				     bool (*match)(struct ktgt_session *, void *),
 				     void *arg)
 {
+	unsigned long deadline = jiffies + KTGT_ASYNC_LOGOUT_WAIT * HZ;
 	struct ktgt_session *sess;
+	struct ktgt_conn *conn;
+	bool found, polite = true;
 	unsigned int gen;
-	bool found;
 
 	for (;;) {
 		found = false;
 		mutex_lock(&ktgt_sess_mutex);
 		list_for_each_entry(sess, head, node) {
-			if (match(sess, arg)) {
+			if (!match(sess, arg))
+				continue;
+			found = true;
+			if (!polite) {
 				ktgt_session_close(sess);
-				found = true;
+				continue;
 			}
+			/* RFC 7143 11.9.1: ask for a logout first */
+			list_for_each_entry(conn, &sess->conns, sess_node)
+				ktgt_conn_request_logout(conn, KTGT_ASYNC_LOGOUT_WAIT);
 		}
 		gen = atomic_read(&ktgt_sess_gen);
 		mutex_unlock(&ktgt_sess_mutex);
 		if (!found)
 			return;
+		if (polite) {
+			polite = false;
+			wait_event_timeout(ktgt_sess_wq,
+					   atomic_read(&ktgt_sess_gen) != gen ||
+					   time_after(jiffies, deadline),
+					   KTGT_ASYNC_LOGOUT_WAIT * HZ);
+			if (time_before(jiffies, deadline))
+				polite = true;
+			continue;
+		}
 		wait_event(ktgt_sess_wq, atomic_read(&ktgt_sess_gen) != gen);
 	}
 }
