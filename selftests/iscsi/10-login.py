@@ -203,6 +203,20 @@ def test_negotiation(t):
     smoke(t, "negotiation")
 
 
+def test_security_to_ffp(t):
+    s = new_session()
+    try:
+        r = s.login_pdu(names() + [("AuthMethod", "None")], STAGE_SEC, STAGE_FFP)
+        t.ok(r.status == 0 and r.transit and r.nsg == STAGE_FFP and r.tsih != 0,
+             "security stage straight to full feature phase (T=1 CSG=0 NSG=3)", repr(r))
+        s.enter_ffp()
+        r = s.nop(b"sec-ffp")
+        t.ok(r.opcode == OP_NOOP_IN and r.data == b"sec-ffp",
+             "after CSG=0 -> NSG=3: NOP-Out answered", repr(r))
+    finally:
+        s.conn.close()
+
+
 def test_discovery_login(t):
     s = new_session()
     try:
@@ -281,5 +295,5 @@ def test_not_understood(t):
 
 
 main([test_unknown_target, test_missing_initiator_name, test_acl, test_version,
-      test_stages, test_no_target_name, test_negotiation, test_discovery_login,
+      test_stages, test_no_target_name, test_negotiation, test_security_to_ffp, test_discovery_login,
       test_continue_bit, test_key_twice, test_not_understood])

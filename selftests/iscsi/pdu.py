@@ -406,7 +406,8 @@ class Conn:
              corrupt_ddigest=False, dlen=None, raw_tail=b""):
         """Send one PDU.  DataSegmentLength is set from data unless dlen is
         given.  corrupt_* flip a bit of the digest sent."""
-        b = bytearray(bhs)
+        # the caller's bytearray is updated too, so it shows what was sent
+        b = bhs if isinstance(bhs, bytearray) else bytearray(bhs)
         b[4] = len(ahs) // 4
         b[5:8] = _dlen3(len(data) if dlen is None else dlen)
         hdr = bytes(b) + bytes(ahs)
@@ -974,6 +975,16 @@ def set_param(key, val, iqn=None):
     old = get_param(key, iqn)
     with open("%s/param/%s" % (tpg_path(iqn), key), "w") as f:
         f.write(val + "\n")
+    return old
+
+
+def set_attrib(key, val, iqn=None):
+    """tpgt_1/attrib/<key>; returns the old value."""
+    p = "%s/attrib/%s" % (tpg_path(iqn), key)
+    with open(p) as f:
+        old = f.read().strip()
+    with open(p, "w") as f:
+        f.write(str(val) + "\n")
     return old
 
 
