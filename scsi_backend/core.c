@@ -611,7 +611,7 @@ int ktgt_scsi_parse(struct ktgt_cmd *cmd)
 					 KTGT_ASC_LUN_NOT_SUPPORTED);
 		goto fail;
 	}
-	if (!d || (dev && !ktgt_opdesc_supported(d, dev))) {
+	if (!d || !ktgt_opdesc_supported(d, cmd)) {
 		if (bad_sa)
 			ret = ktgt_cmd_parse_invalid_cdb(cmd, 1, 4);
 		else

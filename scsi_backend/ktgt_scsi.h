@@ -138,6 +138,13 @@ struct ktgt_nexus {
 	const struct ktgt_nexus_ops *ops;
 	u16 rel_port_id;		/* relative target port (= TPGT) */
 	const char *target_name;	/* for VPD 0x83 SCSI name designator */
+	/*
+	 * Set by a transport that calls ktgt_dev_nexus_gone() when this
+	 * nexus ends and ktgt_dev_lun_reset() on LU/target resets: only then
+	 * are RESERVE/RELEASE(6/10) offered (a reservation that outlives its
+	 * nexus would lock everybody out).
+	 */
+	bool reports_loss;
 };
 
 typedef void (*ktgt_cmd_done_t)(struct ktgt_cmd *cmd);

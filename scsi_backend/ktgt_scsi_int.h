@@ -25,7 +25,7 @@
 
 /* Limits reported in VPD B0h and enforced by sbc.c */
 #define KTGT_MAX_CAW_BLOCKS	64
-#define KTGT_MAX_UNMAP_BLOCKS	0x400000U
+#define KTGT_MAX_UNMAP_BLOCKS	0x100000U
 #define KTGT_MAX_UNMAP_DESCS	256U
 #define KTGT_MAX_WS_BLOCKS	0x400000ULL
 /* WRITE SAME / VERIFY(BYTCHK=3) are carried out in chunks of this size */
@@ -55,10 +55,11 @@ struct ktgt_opdesc {
 #define KTGT_OPF_NOT_READY_OK	0x02	/* allowed on a disabled backstore */
 #define KTGT_OPF_RESV_OK	0x04	/* allowed despite another's RESERVE */
 #define KTGT_OPF_NEEDS_LBP	0x08	/* only when the backstore can unmap */
+#define KTGT_OPF_NEEDS_LOSS	0x10	/* only if the nexus reports_loss */
 
 extern const struct ktgt_opdesc ktgt_opdescs[];
 extern const unsigned int ktgt_nr_opdescs;
-bool ktgt_opdesc_supported(const struct ktgt_opdesc *d, const struct ktgt_dev *dev);
+bool ktgt_opdesc_supported(const struct ktgt_opdesc *d, const struct ktgt_cmd *cmd);
 
 /* core.c */
 void ktgt_cmd_set_err(struct ktgt_cmd *cmd, const struct ktgt_sense_err *e);

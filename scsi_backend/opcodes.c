@@ -21,9 +21,11 @@ const struct ktgt_opdesc ktgt_opdescs[] = {
 	  { 0x12, 0x01, 0xff, 0xff, 0xff, 0x00 } },
 	{ KTGT_OP_MODE_SELECT_6, false, 0, 6, 0, ktgt_spc_parse_mode_select,
 	  { 0x15, 0x11, 0x00, 0x00, 0xff, 0x00 } },
-	{ KTGT_OP_RESERVE_6, false, 0, 6, 0, ktgt_spc_parse_reserve,
+	{ KTGT_OP_RESERVE_6, false, 0, 6, KTGT_OPF_NEEDS_LOSS,
+	  ktgt_spc_parse_reserve,
 	  { 0x16, 0x00, 0x00, 0x00, 0x00, 0x00 } },
-	{ KTGT_OP_RELEASE_6, false, 0, 6, KTGT_OPF_RESV_OK,
+	{ KTGT_OP_RELEASE_6, false, 0, 6,
+	  KTGT_OPF_RESV_OK | KTGT_OPF_NEEDS_LOSS,
 	  ktgt_spc_parse_release,
 	  { 0x17, 0x00, 0x00, 0x00, 0x00, 0x00 } },
 	{ KTGT_OP_MODE_SENSE_6, false, 0, 6, 0, ktgt_spc_parse_mode_sense,
@@ -52,9 +54,11 @@ const struct ktgt_opdesc ktgt_opdescs[] = {
 	  { 0x42, 0x01, 0x00, 0x00, 0x00, 0x00, 0x1f, 0xff, 0xff, 0x00 } },
 	{ KTGT_OP_MODE_SELECT_10, false, 0, 10, 0, ktgt_spc_parse_mode_select,
 	  { 0x55, 0x11, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0x00 } },
-	{ KTGT_OP_RESERVE_10, false, 0, 10, 0, ktgt_spc_parse_reserve,
+	{ KTGT_OP_RESERVE_10, false, 0, 10, KTGT_OPF_NEEDS_LOSS,
+	  ktgt_spc_parse_reserve,
 	  { 0x56, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00 } },
-	{ KTGT_OP_RELEASE_10, false, 0, 10, KTGT_OPF_RESV_OK,
+	{ KTGT_OP_RELEASE_10, false, 0, 10,
+	  KTGT_OPF_RESV_OK | KTGT_OPF_NEEDS_LOSS,
 	  ktgt_spc_parse_release,
 	  { 0x57, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00 } },
 	{ KTGT_OP_MODE_SENSE_10, false, 0, 10, 0, ktgt_spc_parse_mode_sense,
@@ -125,9 +129,12 @@ const struct ktgt_opdesc ktgt_opdescs[] = {
 const unsigned int ktgt_nr_opdescs = ARRAY_SIZE(ktgt_opdescs);
 
 /* Commands that depend on what the backstore can do. */
-bool ktgt_opdesc_supported(const struct ktgt_opdesc *d, const struct ktgt_dev *dev)
+bool ktgt_opdesc_supported(const struct ktgt_opdesc *d, const struct ktgt_cmd *cmd)
 {
-	if ((d->flags & KTGT_OPF_NEEDS_LBP) && !dev->lbp)
+	if ((d->flags & KTGT_OPF_NEEDS_LBP) && !(cmd->dev && cmd->dev->lbp))
+		return false;
+	if ((d->flags & KTGT_OPF_NEEDS_LOSS) &&
+	    !(cmd->nexus && cmd->nexus->reports_loss))
 		return false;
 	return true;
 }

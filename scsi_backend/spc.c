@@ -728,7 +728,7 @@ static void ktgt_spc_exec_report_opcodes(struct ktgt_cmd *cmd)
 		off = 4;
 		for (i = 0; i < ktgt_nr_opdescs; i++) {
 			d = &ktgt_opdescs[i];
-			if (!ktgt_opdesc_supported(d, cmd->dev))
+			if (!ktgt_opdesc_supported(d, cmd))
 				continue;
 			if (off + 20 > KTGT_EMU_BUF_LEN)
 				break;
@@ -757,7 +757,7 @@ static void ktgt_spc_exec_report_opcodes(struct ktgt_cmd *cmd)
 	}
 	for (i = 0; i < ktgt_nr_opdescs; i++) {
 		d = &ktgt_opdescs[i];
-		if (d->opcode != cdb[3] || !ktgt_opdesc_supported(d, cmd->dev))
+		if (d->opcode != cdb[3] || !ktgt_opdesc_supported(d, cmd))
 			continue;
 		if (d->has_sa ? d->sa == sa : (opts == 1 || !sa)) {
 			found = d;
