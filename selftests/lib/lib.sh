@@ -13,7 +13,6 @@ KTGT_SRC=${KTGT_SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 KTGT_KO=${KTGT_KO:-$KTGT_SRC/ktgt.ko}
 KTGTCTL=${KTGTCTL:-$KTGT_SRC/tools/ktgtctl}
 KTGT_CFS=${KTGT_CFS:-/sys/kernel/config/ktgt}
-ERRNO_OF=$KTGT_SRC/selftests/lib/errno-of
 # The initiator names libiscsi's iscsi-test-cu logs in with.
 LIBISCSI_INI1=iqn.2007-10.com.github:sahlberg:libiscsi:iscsi-test
 LIBISCSI_INI2=iqn.2007-10.com.github:sahlberg:libiscsi:iscsi-test-2
@@ -94,13 +93,58 @@ t_match() {
 	fi
 }
 
-# t_errno DESC EXPECTED OP ARGS...: one syscall (see lib/errno-of) that must
-# succeed (EXPECTED=OK) or fail with exactly that errno (EXPECTED=EINVAL...).
+# glibc's strerror() text -> errno name, for the errnos these tests meet.
+declare -A _ERRNO_NAME=(
+	["Operation not permitted"]=EPERM ["No such file or directory"]=ENOENT
+	["Input/output error"]=EIO ["No such device or address"]=ENXIO
+	["Argument list too long"]=E2BIG ["Bad address"]=EFAULT
+	["Cannot allocate memory"]=ENOMEM ["Permission denied"]=EACCES
+	["Device or resource busy"]=EBUSY ["File exists"]=EEXIST
+	["Invalid cross-device link"]=EXDEV ["No such device"]=ENODEV
+	["Not a directory"]=ENOTDIR ["Is a directory"]=EISDIR
+	["Invalid argument"]=EINVAL ["No space left on device"]=ENOSPC
+	["Read-only file system"]=EROFS ["Too many links"]=EMLINK
+	["Numerical result out of range"]=ERANGE ["File name too long"]=ENAMETOOLONG
+	["Function not implemented"]=ENOSYS ["Directory not empty"]=ENOTEMPTY
+	["Too many levels of symbolic links"]=ELOOP ["Operation not supported"]=EOPNOTSUPP
+	["Address family not supported by protocol"]=EAFNOSUPPORT
+	["Address already in use"]=EADDRINUSE ["Cannot assign requested address"]=EADDRNOTAVAIL
+	["Connection refused"]=ECONNREFUSED ["Connection timed out"]=ETIMEDOUT
+	["Resource temporarily unavailable"]=EAGAIN ["Protocol error"]=EPROTO
+	["Interrupted system call"]=EINTR ["Inappropriate ioctl for device"]=ENOTTY
+)
+
+# errno_of OP ARGS...: do exactly one operation, print OK or its errno name.
+#   write FILE VALUE (one write(2) of VALUE; use $'\n' to write an empty
+#   line), read FILE, mkdir DIR, rmdir DIR, unlink PATH, symlink TARGET LINK
+errno_of() {
+	local op=$1 err msg
+	shift
+	case $op in
+	write) err=$( { printf '%s' "$2" > "$1"; } 2>&1) ;;
+	read) err=$(cat -- "$1" 2>&1 > /dev/null) ;;
+	mkdir) err=$(mkdir -- "$1" 2>&1) ;;
+	rmdir) err=$(rmdir -- "$1" 2>&1) ;;
+	unlink) err=$(unlink -- "$1" 2>&1) ;;
+	symlink) err=$(ln -s -T -- "$1" "$2" 2>&1) ;;
+	*) echo "errno_of: unknown operation $op"; return 2 ;;
+	esac
+	if [ -z "$err" ]; then
+		echo OK
+		return 0
+	fi
+	msg=${err%%$'\n'*}
+	msg=${msg##*: }
+	echo "${_ERRNO_NAME[$msg]:-$msg}"
+	return 1
+}
+
+# t_errno DESC EXPECTED OP ARGS...: errno_of OP ARGS must print EXPECTED
+# (OK, or an errno name such as EINVAL).
 t_errno() {
-	local desc=$1 want=$2 got
+	local desc=$1 want=$2
 	shift 2
-	got=$(perl "$ERRNO_OF" "$@" 2>&1)
-	t_eq "$desc" "$want" "$got"
+	t_eq "$desc" "$want" "$(errno_of "$@")"
 }
 
 # t_file DESC PATH EXPECTED: the attribute reads back exactly EXPECTED.
@@ -392,6 +436,69 @@ iscsi_disk() {
 
 # iscsi_sessions: number of open sessions.
 iscsi_sessions() { ls -d /sys/class/iscsi_session/session* 2> /dev/null | wc -l; }
+
+# ------------------------------------------------ I/O over a session ----
+
+# t_fs_roundtrip IQN PORTAL: LUN 0 of the logged-in session to IQN gets an
+# ext4 with files of 4 KiB to 64 MiB; after umount, logout and a new login
+# the filesystem is clean and every file has the same sha256.  Leaves the
+# session logged in; sets DEV to its disk.
+t_fs_roundtrip() {
+	local iqn=$1 portal=$2 mnt=/mnt/roundtrip f
+	DEV=$(iscsi_disk "$iqn" 0)
+	mkdir -p $mnt /tmp/rt
+	t_run "mkfs.ext4 on LUN 0 ($DEV)" mkfs.ext4 -q -F -E nodiscard "$DEV" || return 1
+	t_run "mount it" mount "$DEV" $mnt || return 1
+	for f in 4K 100K 1M 8M 64M; do
+		head -c $f /dev/urandom > /tmp/rt/f.$f
+	done
+	(cd /tmp/rt && sha256sum f.*) > /tmp/rt.sums
+	t_run "write files of 4 KiB, 100 KiB, 1 MiB, 8 MiB and 64 MiB" cp /tmp/rt/f.4K /tmp/rt/f.100K \
+		/tmp/rt/f.1M /tmp/rt/f.8M /tmp/rt/f.64M $mnt/
+	t_run "sync" sync
+	t_run "umount" umount $mnt
+	t_run "logout" iscsi_logout "$iqn" "$portal"
+	t_eq "no session left" 0 "$(iscsi_sessions)"
+	t_run "login again" iscsi_login "$iqn" "$portal" || return 1
+	DEV=$(iscsi_disk "$iqn" 0)
+	t_match "LUN 0 is back" '^/dev/sd[a-z]+$' "$DEV" || return 1
+	t_run "fsck.ext4 -n finds the filesystem clean" fsck.ext4 -n -f "$DEV"
+	t_run "mount again" mount -o ro "$DEV" $mnt || return 1
+	t_run "every file reads back with the same sha256" sh -c "cd $mnt && sha256sum -c --quiet /tmp/rt.sums"
+	t_run "umount" umount $mnt
+	rm -rf /tmp/rt
+}
+
+# t_raw_io DEV MIB: raw dd with O_DIRECT (written data read back equal) and
+# fio with crc32c verification, random 4 KiB and sequential 256 KiB.
+t_raw_io() {
+	local dev=$1 mib=$2
+	head -c ${mib}M /dev/urandom > /tmp/raw.bin
+	t_run "dd: write $mib MiB to $dev with O_DIRECT" dd if=/tmp/raw.bin of="$dev" bs=1M oflag=direct status=none
+	t_eq "dd: read back with O_DIRECT, same sha256" "$(sha256sum < /tmp/raw.bin)" \
+		"$(dd if="$dev" bs=1M count="$mib" iflag=direct status=none | sha256sum)"
+	rm -f /tmp/raw.bin
+	t_run "fio: 4 KiB random writes, QD16, verify=crc32c" fio --name=rand --filename="$dev" \
+		--rw=randwrite --bs=4k --size=${mib}M --direct=1 --ioengine=libaio --iodepth=16 \
+		--verify=crc32c --verify_fatal=1 --do_verify=1 --output=/tmp/fio.rand
+	t_run "fio: 256 KiB sequential writes, QD4, verify=crc32c" fio --name=seq --filename="$dev" \
+		--rw=write --bs=256k --size=${mib}M --direct=1 --ioengine=libaio --iodepth=4 \
+		--verify=crc32c --verify_fatal=1 --do_verify=1 --output=/tmp/fio.seq
+}
+
+# t_iscsi_test_cu URL TESTS: libiscsi's conformance tests pass, and ran.
+t_iscsi_test_cu() {
+	local url=$1 tests=$2 out rc run failed
+	out=$(iscsi-test-cu --test="$tests" --dataloss "$url" 2>&1)
+	rc=$?
+	printf '%s\n' "$out" > /tmp/iscsi-test-cu.log
+	# CUnit's summary:  "tests   <total> <ran> <passed> <failed> <inactive>"
+	run=$(printf '%s\n' "$out" | awk '$1 == "tests" && NF >= 5 {print $3; exit}')
+	failed=$(printf '%s\n' "$out" | awk '$1 == "tests" && NF >= 5 {print $5; exit}')
+	t_eq "iscsi-test-cu $tests: exit status 0" 0 "$rc" || printf '%s\n' "$out" | tail -n 30 | sed 's/^/#   /'
+	t_match "iscsi-test-cu $tests: ran at least one test" '^[1-9][0-9]*$' "$run"
+	t_eq "iscsi-test-cu $tests: no test failed" 0 "$failed"
+}
 
 # ------------------------------------------------------------- misc ----
 

@@ -15,9 +15,13 @@ t_run "the results dir is writable" bash -c 'echo x > /ktgt-results/harness.w &&
 t_run "modprobe works (brd RAM disk)" brd_disk 64
 t_eq "brd disk has the asked size" 67108864 "$(blockdev --getsize64 /dev/ram0 2>&1)"
 t_run "rmmod brd" modprobe -r brd
-for c in iscsiadm iscsid iscsi-test-cu iscsi-ls fio mkfs.ext4 sg_inq sha256sum perl; do
+for c in iscsiadm iscsid iscsi-test-cu iscsi-ls fio mkfs.ext4 sg_inq sha256sum ss; do
 	t_run "tool present: $c" command -v $c
 done
-t_eq "errno helper reports EEXIST" EEXIST "$(perl "$ERRNO_OF" mkdir /tmp)"
+t_errno "errno_of: mkdir of an existing dir is EEXIST" EEXIST mkdir /tmp
+t_errno "errno_of: write of a bad sysctl value is EINVAL" EINVAL write /proc/sys/kernel/hung_task_timeout_secs abc
+t_errno "errno_of: a successful write is OK" OK write /tmp/errno-test x
+t_errno "errno_of: rmdir of a non-empty dir is ENOTEMPTY" ENOTEMPTY rmdir /etc
+t_errno "errno_of: symlink over an existing file is EEXIST" EEXIST symlink /x /tmp/errno-test
 t_eq "slub_debug is on" "FZPU" "$(sed -n 's/.*slub_debug=\([^ ]*\).*/\1/p' /proc/cmdline)"
 t_done
