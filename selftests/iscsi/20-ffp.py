@@ -295,15 +295,17 @@ def test_cmdsn_window_outstanding(t):
         t.eq("depth 2, one task outstanding: ExpCmdSN N+1, MaxCmdSN N+1",
              (n + 1, n + 1), (r2t.exp_cmdsn, r2t.max_cmdsn))
         ritt = s.scsi_send(cdb_read10(0, 1), 512, read=True, cmdsn=r2t.max_cmdsn + 1)
-        r = s.nop(b"fills N+1")
-        t.ok(r.opcode == OP_NOOP_IN, "NOP-Out CmdSN N+1 answered", repr(r))
+        nitt = s.next_itt()
+        s.send(build_nop_out(nitt, RSVD_TAG, s.take_cmdsn(), s.exp_statsn), b"fills N+1")
+        seen = [s.recv(5)]
         s.send_burst(witt, r2t.ttt, r2t.offset, data)
-        seen = []
         while True:
             p = s.recv_or_none(2)
             if p is None:
                 break
             seen.append(p)
+        t.ok(any(p.itt == nitt and p.opcode == OP_NOOP_IN for p in seen),
+             "NOP-Out CmdSN N+1 answered", repr(seen))
         t.ok(any(p.itt == witt and p.opcode == OP_SCSI_RSP for p in seen),
              "the WRITE completes", repr(seen))
         t.ok(not any(p.itt == ritt for p in seen),
