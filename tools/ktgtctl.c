@@ -877,21 +877,22 @@ static char *shown_value(const char *name, const char *path)
 /* A symlink's target, relative to the root when it lies inside it. */
 static char *link_target(const char *p)
 {
-	char buf[PATH_MAX];
-	ssize_t n = readlink(p, buf, sizeof(buf) - 1);
-	size_t rl = strlen(root);
-	const char *s;
+	char buf[PATH_MAX], rroot[PATH_MAX];
+	ssize_t n;
+	size_t rl;
 
+	if (realpath(p, buf) && realpath(root, rroot)) {
+		rl = strlen(rroot);
+		if (!strncmp(buf, rroot, rl) && buf[rl] == '/')
+			return strdup(buf + rl + 1);
+		return strdup(buf);
+	}
+	/* dangling: show it as it is */
+	n = readlink(p, buf, sizeof(buf) - 1);
 	if (n < 0)
 		return strdup("?");
 	buf[n] = 0;
-	s = buf;
-	if (!strncmp(s, root, rl) && s[rl] == '/')
-		s += rl + 1;
-	/* configfs returns relative links: strip the leading ../ */
-	while (!strncmp(s, "../", 3))
-		s += 3;
-	return strdup(s);
+	return strdup(buf);
 }
 
 static void show_dir(const char *dir, const char *name, int depth)
