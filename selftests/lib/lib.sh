@@ -29,7 +29,7 @@ _t_n=0
 _t_failed=0
 echo "TAP version 13"
 
-t_diag() { local l; for l in "$@"; do printf '# %s\n' "$l"; done; }
+t_diag() { local l; for l in "$@"; do printf '%s\n' "$l" | sed 's/^/# /'; done; }
 # Diagnostics from a file, indented, last N lines.
 t_diag_file() { [ -s "$1" ] && tail -n "${2:-15}" "$1" | sed 's/^/#   /'; }
 t_ok() { _t_n=$((_t_n + 1)); echo "ok $_t_n - $1"; }

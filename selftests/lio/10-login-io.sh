@@ -21,6 +21,9 @@ t_run "login" iscsi_login $IQN $P
 DEV=$(iscsi_disk $IQN 0)
 t_match "LUN 0 appears as a SCSI disk" '^/dev/sd[a-z]+$' "$DEV" || t_bail "no disk"
 t_eq "disk size is 256 MiB" 268435456 "$(blockdev --getsize64 "$DEV")"
+# iscsi-ls prints (last LBA x block size) in MiB, rounded down
+t_match "iscsi-ls -s shows LUN 0 as 255M" "Lun:0 +Type:DIRECT_ACCESS \\(Size:255M\\)" \
+	"$(iscsi-ls -s iscsi://$P 2>&1)"
 t_fs_roundtrip $IQN $P
 t_raw_io "$DEV" 32
 t_run "logout" iscsi_logout $IQN $P
