@@ -8,9 +8,12 @@
 
 #include <linux/module.h>
 #include <linux/slab.h>
+#include <linux/random.h>
+#include <crypto/hash.h>
 
 #include "ktgt_iscsi.h"
 #include "ktgt_conn.h"
+#include "ktgt_chap.h"
 
 #define KTGT_LOGIN_TEXT_MAX	(64U << 10)	/* reassembled request text */
 #define KTGT_LOGIN_RSP_MAX	8192
@@ -32,7 +35,79 @@ struct ktgt_login {
 	u32 cmdsn_depth;
 	char *text;			/* request text, C-bit reassembly */
 	u32 text_len;
+	struct ktgt_chap chap;		/* credentials copied at resolve time */
 };
+
+/* ---- CHAP through the kernel crypto API ------------------------------ */
+
+static const char *ktgt_chap_hash_name(u8 alg)
+{
+	switch (alg) {
+	case KTGT_CHAP_ALG_MD5:
+		return "md5";
+	case KTGT_CHAP_ALG_SHA1:
+		return "sha1";
+	case KTGT_CHAP_ALG_SHA256:
+		return "sha256";
+	case KTGT_CHAP_ALG_SHA3_256:
+		return "sha3-256";
+	default:
+		return NULL;
+	}
+}
+
+static bool ktgt_chap_has_alg(void *priv, u8 alg)
+{
+	const char *name = ktgt_chap_hash_name(alg);
+
+	return name && crypto_has_shash(name, 0, 0);
+}
+
+static int ktgt_chap_digest(void *priv, u8 alg, const struct ktgt_chap_buf *parts,
+			    unsigned int n, u8 *out)
+{
+	const char *name = ktgt_chap_hash_name(alg);
+	struct crypto_shash *tfm;
+	unsigned int i;
+	int ret;
+
+	if (!name)
+		return -EINVAL;
+	tfm = crypto_alloc_shash(name, 0, 0);
+	if (IS_ERR(tfm))
+		return PTR_ERR(tfm);
+	{
+		SHASH_DESC_ON_STACK(desc, tfm);
+
+		desc->tfm = tfm;
+		ret = crypto_shash_init(desc);
+		for (i = 0; !ret && i < n; i++)
+			ret = crypto_shash_update(desc, parts[i].p, parts[i].len);
+		if (!ret)
+			ret = crypto_shash_final(desc, out);
+		shash_desc_zero(desc);
+	}
+	crypto_free_shash(tfm);
+	return ret;
+}
+
+static void ktgt_chap_random(void *priv, u8 *buf, u32 len)
+{
+	get_random_bytes(buf, len);
+}
+
+static const struct ktgt_chap_ops ktgt_chap_kops = {
+	.has_alg = ktgt_chap_has_alg,
+	.digest = ktgt_chap_digest,
+	.random = ktgt_chap_random,
+};
+
+static void ktgt_login_set_auth(struct ktgt_login *login, const struct ktgt_auth *auth)
+{
+	/* too long a secret makes every exchange fail, as it should */
+	ktgt_chap_init(&login->chap, &ktgt_chap_kops, NULL, auth->userid,
+		       auth->password, auth->mutual_userid, auth->mutual_password);
+}
 
 int ktgt_login_init(struct ktgt_conn *conn)
 {
@@ -58,6 +133,7 @@ void ktgt_login_free(struct ktgt_conn *conn)
 	if (!login)
 		return;
 	kvfree(login->text);
+	ktgt_chap_wipe(&login->chap);
 	kfree_sensitive(login);
 	conn->login = NULL;
 }
@@ -154,16 +230,22 @@ static int ktgt_login_resolve(struct ktgt_conn *conn, const char *text, u32 len)
 	if (discovery) {
 		login->auth_required = ktgt_discovery_auth.enforce;
 		login->cmdsn_depth = KTGT_DEFAULT_CMDSN_DEPTH;
+		ktgt_login_set_auth(login, &ktgt_discovery_auth.auth);
 	} else if (!target[0]) {
 		status = KTGT_STATUS(INITIATOR_ERR, MISSING_PARAM);
 	} else {
+		struct ktgt_acl *acl = NULL;
+
 		tpg = ktgt_tpg_find(target, conn->listener);
+		if (tpg)
+			acl = ktgt_acl_find(tpg, initiator);
 		if (!tpg) {
 			status = KTGT_STATUS(INITIATOR_ERR, TGT_NOT_FOUND);
-		} else if (!ktgt_acl_find(tpg, initiator) &&
-			   !tpg->attrib.generate_node_acls) {
+		} else if (!acl && !tpg->attrib.generate_node_acls) {
 			status = KTGT_STATUS(INITIATOR_ERR, AUTHZ_FAILED);
 		} else {
+			/* an ACL's own secrets, else the TPG's (demo mode) */
+			ktgt_login_set_auth(login, acl ? &acl->auth : &tpg->auth);
 			login->auth_required = tpg->attrib.authentication;
 			login->offer = tpg->params;
 			login->tpgt = tpg->tpgt;
@@ -171,9 +253,6 @@ static int ktgt_login_resolve(struct ktgt_conn *conn, const char *text, u32 len)
 		}
 	}
 	mutex_unlock(&ktgt_cfg_mutex);
-	/* CHAP is not wired in yet: a target that requires it refuses. */
-	if (!status && login->auth_required)
-		status = KTGT_STATUS(INITIATOR_ERR, AUTH_FAILED);
 out:
 	kfree(target);
 	return status;
@@ -314,6 +393,10 @@ static int ktgt_login_process(struct ktgt_conn *conn, u8 flags)
 
 	status = ktgt_nego_login(&login->nego, login->stage, login->text,
 				 login->text_len, &tb);
+	if (!status && login->stage == KTGT_STAGE_SECURITY &&
+	    !strcmp(login->nego.auth_method, "CHAP"))
+		status = ktgt_chap_process(&login->chap, login->text,
+					   login->text_len, &tb);
 	if (status)
 		goto fail;
 
@@ -336,10 +419,21 @@ static int ktgt_login_process(struct ktgt_conn *conn, u8 flags)
 			status = KTGT_STATUS(INITIATOR_ERR, INIT_ERR);
 			goto fail;
 		}
+		if (login->stage == KTGT_STAGE_SECURITY) {
+			status = ktgt_nego_leave_security(&login->nego,
+							  ktgt_chap_done(&login->chap));
+			if (status)
+				goto fail;
+		}
 		if (nsg == KTGT_STAGE_FULL_FEATURE) {
 			status = ktgt_nego_finish(&login->nego, &tb);
 			if (status)
 				goto fail;
+			if (ktgt_nego_pending(&login->nego)) {
+				/* our offers need the initiator's answer first */
+				rsp->flags |= login->stage;
+				goto send;
+			}
 			status = ktgt_login_attach(conn);
 			if (status)
 				goto fail;
@@ -351,6 +445,7 @@ static int ktgt_login_process(struct ktgt_conn *conn, u8 flags)
 	} else {
 		rsp->flags |= login->stage;
 	}
+send:
 	pdu->data_len = tb.len;
 	login->text_len = 0;
 	ktgt_conn_queue_tx(conn, pdu);

@@ -139,13 +139,44 @@ void ktgt_session_close(struct ktgt_session *sess)
 		ktgt_conn_close(conn);
 }
 
+/* I_T nexus loss: the backstores forget what this session held. */
+static void ktgt_session_nexus_loss(struct ktgt_session *sess)
+{
+	struct ktgt_lun *lun;
+	u64 *ids;
+	u32 i, n;
+
+	if (!sess->tpg)
+		return;
+	ids = kmalloc_array(KTGT_MAX_LUNS, sizeof(*ids), GFP_KERNEL);
+	if (!ids)
+		return;
+	n = ktgt_tpg_report_luns(sess->tpg, sess->acl, ids, KTGT_MAX_LUNS);
+	for (i = 0; i < min_t(u32, n, KTGT_MAX_LUNS); i++) {
+		lun = ktgt_lun_get(sess->tpg, sess->acl, ids[i]);
+		if (!lun)
+			continue;
+		ktgt_dev_nexus_gone(lun->dev, &sess->nexus);
+		ktgt_lun_put(lun);
+	}
+	kfree(ids);
+}
+
 /* Called from connection release: the last connection ends the session. */
 void ktgt_session_detach(struct ktgt_conn *conn)
 {
 	struct ktgt_session *sess = conn->sess;
+	bool last;
 
 	if (!sess)
 		return;
+	mutex_lock(&ktgt_sess_mutex);
+	last = sess->nr_conns == 1;
+	mutex_unlock(&ktgt_sess_mutex);
+	/* before the session leaves the TPG's list, so the TPG is still there */
+	if (last)
+		ktgt_session_nexus_loss(sess);
+
 	mutex_lock(&ktgt_sess_mutex);
 	list_del_init(&conn->sess_node);
 	if (!--sess->nr_conns) {
