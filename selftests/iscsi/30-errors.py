@@ -187,26 +187,6 @@ def test_sendtargets(t):
              "SendTargets=All lists the ACL target to an initiator in its ACL", repr(keys))
     finally:
         s.conn.close()
-    # a Text Request continued over two PDUs (C bit, 11.10.2)
-    s = new_session()
-    try:
-        s.login(discovery=True)
-        itt = s.next_itt()
-        text = text_encode([("SendTargets", "All")])
-        s.send(build_text(itt, s.take_cmdsn(), s.exp_statsn, final=False, cont=True), text[:5])
-        r = s.recv(5)
-        t.ok(r.opcode == OP_TEXT_RSP and r.dlen == 0 and not r.final and r.ttt != RSVD_TAG,
-             "Text Request with C=1: an empty Text Response, F=0, TTT valid (6.2, 11.11)",
-             repr(r))
-        ttt = r.ttt if r.opcode == OP_TEXT_RSP else RSVD_TAG
-        s.send(build_text(itt, s.take_cmdsn(), s.exp_statsn, ttt=ttt), text[5:])
-        r = s.recv(5)
-        t.ok(r.opcode == OP_TEXT_RSP and ("TargetName", IQN) in r.keys,
-             "the completed request is answered", repr(r))
-    except (Timeout, Closed) as e:
-        t.ok(False, "multi-PDU Text Request answered", repr(e))
-    finally:
-        s.conn.close()
     smoke(t, "SendTargets")
 
 

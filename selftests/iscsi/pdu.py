@@ -545,6 +545,8 @@ class Session:
         self.initial_r2t = True
         self.max_r2t = 1
         self.statsns = []            # StatSN of every status-bearing PDU
+        self.auto_ping = True
+        self.pings = []
 
     # -- numbering --
     def next_itt(self):
@@ -576,9 +578,21 @@ class Session:
         self.conn.send(bhs, data, **kw)
 
     def recv(self, timeout=None):
-        pdu = self.conn.recv(timeout)
-        self._track(pdu)
-        return pdu
+        """Next PDU for the test.  Target pings (NOP-In with ITT 0xffffffff
+        and a TTT) are answered here (11.18) and kept in self.pings, unless
+        auto_ping is False."""
+        while True:
+            pdu = self.conn.recv(timeout)
+            self._track(pdu)
+            if self.auto_ping and pdu.opcode == OP_NOOP_IN and pdu.itt == RSVD_TAG \
+                    and pdu.ttt != RSVD_TAG:
+                self.pings.append(pdu)
+                b = build_nop_out(RSVD_TAG, pdu.ttt, self.cmdsn, self.exp_statsn,
+                                  immediate=True)
+                b[8:16] = pdu.lun
+                self.conn.send(b)
+                continue
+            return pdu
 
     def recv_or_none(self, timeout=None):
         try:
