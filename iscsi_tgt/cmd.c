@@ -28,6 +28,14 @@ static struct ktgt_task *ktgt_task_find(struct ktgt_conn *conn, u32 itt)
 	return NULL;
 }
 
+/* Target transfer tags of tasks and text responses; never 0xffffffff. */
+static u32 ktgt_conn_next_ttt(struct ktgt_conn *conn)
+{
+	u32 ttt = conn->next_ttt++ & 0x7fffffff;	/* top bit: NOP-In pings */
+
+	return ttt;
+}
+
 /* Reject the PDU in conn->rx_bhs; its header goes back as the data. */
 static int ktgt_conn_reject_close(struct ktgt_conn *conn, u8 reason, bool close)
 {
@@ -144,7 +152,9 @@ static int ktgt_cmdsn_check(struct ktgt_session *sess, u32 cmdsn, struct ktgt_ta
 	int ret;
 
 	spin_lock_irq(&sess->sn_lock);
-	max = sess->exp_cmdsn + sess->cmdsn_depth - 1;
+	/* the MaxCmdSN we advertise: see ktgt_session_fill_window() */
+	max = sess->exp_cmdsn + sess->cmdsn_depth - 1 -
+	      min(sess->outstanding, sess->cmdsn_depth - 1);
 	if (cmdsn == sess->exp_cmdsn) {
 		sess->exp_cmdsn++;
 		ret = KTGT_SN_NOW;
@@ -279,9 +289,7 @@ static int ktgt_scsi_cmd_start(struct ktgt_conn *conn)
 	task->immediate = hdr->opcode & KTGT_OP_IMMEDIATE;
 	task->exp_xfer_len = edtl;
 	memcpy(task->lun_wire, hdr->lun, sizeof(task->lun_wire));
-	task->ttt = conn->next_ttt++;
-	if (task->ttt == KTGT_RSVD_TAG)
-		task->ttt = conn->next_ttt++;
+	task->ttt = ktgt_conn_next_ttt(conn);
 
 	cmd = &task->scmd;
 	memcpy(cmd->cdb, hdr->cdb, sizeof(cmd->cdb));
@@ -591,6 +599,7 @@ static int ktgt_nop_out(struct ktgt_conn *conn)
 	struct ktgt_nop_hdr *req = (struct ktgt_nop_hdr *)&conn->rx_bhs;
 	struct ktgt_nop_hdr *rsp;
 	struct ktgt_tx_pdu *pdu;
+	u32 len;
 
 	if (req->itt == cpu_to_be32(KTGT_RSVD_TAG)) {
 		/* answer to our NOP-In, or a bare ExpStatSN update */
@@ -600,15 +609,17 @@ static int ktgt_nop_out(struct ktgt_conn *conn)
 	}
 	if (!ktgt_pdu_cmdsn_ok(conn))
 		return 0;
-	pdu = ktgt_tx_pdu_alloc(KTGT_OP_NOOP_IN, conn->rx_dlen, GFP_KERNEL);
+	/* the echo must fit what the initiator said it can receive */
+	len = min(conn->rx_dlen, conn->max_xmit_dsl);
+	pdu = ktgt_tx_pdu_alloc(KTGT_OP_NOOP_IN, len, GFP_KERNEL);
 	if (!pdu)
 		return -ENOMEM;
 	rsp = (struct ktgt_nop_hdr *)&pdu->bhs;
 	memcpy(rsp->lun, req->lun, sizeof(rsp->lun));
 	rsp->itt = req->itt;
 	rsp->ttt = cpu_to_be32(KTGT_RSVD_TAG);
-	if (conn->rx_dlen)
-		memcpy(pdu->data, conn->rx_buf, conn->rx_dlen);
+	if (len)
+		memcpy(pdu->data, conn->rx_buf, len);
 	ktgt_conn_queue_tx(conn, pdu);
 	return 0;
 }
@@ -631,9 +642,7 @@ static void ktgt_text_send_chunk(struct ktgt_conn *conn, u32 itt)
 	hdr->lun[0] = 0;
 	if (conn->text_rsp_off < conn->text_rsp_len) {
 		hdr->flags = KTGT_FLAG_TEXT_CONTINUE;
-		conn->text_ttt = conn->next_ttt++;
-		if (conn->text_ttt == KTGT_RSVD_TAG)
-			conn->text_ttt = conn->next_ttt++;
+		conn->text_ttt = ktgt_conn_next_ttt(conn);
 		hdr->ttt = cpu_to_be32(conn->text_ttt);
 	} else {
 		hdr->flags = KTGT_FLAG_FINAL;
@@ -656,7 +665,8 @@ static int ktgt_text_req(struct ktgt_conn *conn)
 
 	if (!ktgt_pdu_cmdsn_ok(conn))
 		return 0;
-	if (ttt != KTGT_RSVD_TAG) {
+	if (ttt != KTGT_RSVD_TAG && !conn->text_req_len) {
+		/* the initiator asks for the next part of our response */
 		if (!conn->text_rsp || ttt != conn->text_ttt) {
 			ktgt_conn_reject(conn, KTGT_REJECT_INVALID_PDU_FIELD);
 			return 0;
@@ -664,10 +674,42 @@ static int ktgt_text_req(struct ktgt_conn *conn)
 		ktgt_text_send_chunk(conn, be32_to_cpu(req->itt));
 		return 0;
 	}
-	if (req->flags & KTGT_FLAG_TEXT_CONTINUE) {
-		/* multi-PDU text requests are not needed by any key we support */
-		ktgt_conn_reject(conn, KTGT_REJECT_PROTOCOL_ERROR);
+	if (conn->text_req_len && ttt != conn->text_ttt) {
+		ktgt_conn_reject(conn, KTGT_REJECT_INVALID_PDU_FIELD);
 		return 0;
+	}
+	if ((req->flags & KTGT_FLAG_TEXT_CONTINUE) || conn->text_req_len) {
+		/* RFC 7143 11.10.2: a request split over PDUs with the C bit */
+		if (!conn->text_req) {
+			conn->text_req = kvmalloc(KTGT_TEXT_REQ_MAX, GFP_KERNEL);
+			if (!conn->text_req)
+				return -ENOMEM;
+		}
+		if (conn->rx_dlen > KTGT_TEXT_REQ_MAX - conn->text_req_len) {
+			conn->text_req_len = 0;
+			ktgt_conn_reject(conn, KTGT_REJECT_PROTOCOL_ERROR);
+			return 0;
+		}
+		memcpy(conn->text_req + conn->text_req_len, conn->rx_buf, conn->rx_dlen);
+		conn->text_req_len += conn->rx_dlen;
+		if (req->flags & KTGT_FLAG_TEXT_CONTINUE) {
+			struct ktgt_tx_pdu *pdu;
+			struct ktgt_text_hdr *hdr;
+
+			pdu = ktgt_tx_pdu_alloc(KTGT_OP_TEXT_RSP, 0, GFP_KERNEL);
+			if (!pdu)
+				return -ENOMEM;
+			hdr = (struct ktgt_text_hdr *)&pdu->bhs;
+			hdr->flags = 0;
+			hdr->itt = req->itt;
+			conn->text_ttt = ktgt_conn_next_ttt(conn);
+			hdr->ttt = cpu_to_be32(conn->text_ttt);
+			ktgt_conn_queue_tx(conn, pdu);
+			return 0;
+		}
+		it.p = conn->text_req;
+		it.end = conn->text_req + conn->text_req_len;
+		conn->text_req_len = 0;
 	}
 	kvfree(conn->text_rsp);
 	conn->text_rsp = kvmalloc(KTGT_TEXT_RSP_MAX, GFP_KERNEL);

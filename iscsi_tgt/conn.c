@@ -650,7 +650,8 @@ static void ktgt_conn_restore_callbacks(struct ktgt_conn *conn)
 static void ktgt_conn_free(struct ktgt_conn *conn)
 {
 	ktgt_login_free(conn);
-	kfree(conn->text_rsp);
+	kvfree(conn->text_rsp);
+	kvfree(conn->text_req);
 	kvfree(conn->rx_buf);
 	sock_release(conn->sock);
 

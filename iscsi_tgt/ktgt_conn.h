@@ -11,6 +11,7 @@
 #define KTGT_MAX_XFER_LEN	(16U << 20)	/* largest EDTL accepted */
 #define KTGT_MAX_AHS_LEN	1020
 #define KTGT_TEXT_RSP_MAX	(64U << 10)
+#define KTGT_TEXT_REQ_MAX	(16U << 10)
 #define KTGT_LOGIN_TIMEOUT	(15 * HZ)	/* accept to full feature phase */
 #define KTGT_LINGER_TIMEOUT	(5 * HZ)	/* final PDU sent to peer's close */
 #define KTGT_ASYNC_LOGOUT_WAIT	3		/* s an initiator has to log out */
@@ -177,6 +178,8 @@ struct ktgt_conn {
 	u32 text_rsp_len;
 	u32 text_rsp_off;
 	u32 text_ttt;
+	char *text_req;			/* request split with the C bit */
+	u32 text_req_len;
 
 	struct ktgt_login *login;
 };

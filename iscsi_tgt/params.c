@@ -1079,14 +1079,21 @@ static bool ktgt_needs_offer(const struct ktgt_nego *n, int id)
 		return false;
 	if (!n->leading && (d->flags & KTGT_KF_LO))
 		return false;
+	/*
+	 * Offer only when the RFC default, which applies to a key nobody
+	 * negotiates, would break the target's configured limit: a mere
+	 * preference (a larger MaxBurstLength, say) is not worth holding
+	 * the initiator back with T=0.
+	 */
 	switch (d->type) {
 	case KTGT_KT_DIGEST:
 		return !(n->ours[id] & KTGT_DIG_NONE);
 	case KTGT_KT_AND:
-	case KTGT_KT_OR:
 	case KTGT_KT_MIN:
+		return n->ours[id] < d->def;
+	case KTGT_KT_OR:
 	case KTGT_KT_MAX:
-		return n->ours[id] != d->def;
+		return n->ours[id] > d->def;
 	default:
 		return false;
 	}

@@ -64,6 +64,7 @@ struct ktgt_session *ktgt_session_alloc(const struct ktgt_session_info *info)
 	INIT_LIST_HEAD(&sess->conns);
 	INIT_LIST_HEAD(&sess->node);
 	sess->nexus.ops = &ktgt_sess_nexus_ops;
+	sess->nexus.reports_loss = true;	/* see ktgt_session_nexus_loss() */
 	sess->nexus.rel_port_id = info->tpg ? info->tpg->tpgt : 0;
 	sess->nexus.target_name = sess->target_name;
 	return sess;

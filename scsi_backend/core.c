@@ -664,7 +664,8 @@ void ktgt_scsi_execute(struct ktgt_cmd *cmd)
 		return;
 	}
 	/* Never act on a parameter list or data the initiator did not send. */
-	if (cmd->dir == KTGT_DIR_WRITE && cmd->data_len > cmd->buf_len) {
+	if (cmd->dir == KTGT_DIR_WRITE && cmd->data_len > cmd->buf_len &&
+	    !(cmd->scsi_flags & KTGT_CMDF_TRUNCATE)) {
 		ktgt_cmd_complete_sense(cmd, KTGT_SK_ILLEGAL_REQUEST, 0x24, 0x00);
 		return;
 	}

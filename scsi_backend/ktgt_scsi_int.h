@@ -22,6 +22,7 @@
 #define KTGT_CMDF_WS_UNMAP	0x08	/* WRITE SAME: UNMAP bit */
 #define KTGT_CMDF_WS_NDOB	0x10	/* WRITE SAME: no data-out buffer */
 #define KTGT_CMDF_BUFFERED	0x20	/* file: direct I/O refused, retried */
+#define KTGT_CMDF_TRUNCATE	0x40	/* WRITE: a short buffer ends it early */
 
 /* Limits reported in VPD B0h and enforced by sbc.c */
 #define KTGT_MAX_CAW_BLOCKS	64

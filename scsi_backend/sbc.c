@@ -231,6 +231,21 @@ static void ktgt_sbc_exec_rw(struct ktgt_cmd *cmd)
 
 static void ktgt_sbc_exec_io(struct ktgt_cmd *cmd)
 {
+	/*
+	 * FCP-4 9.4.2 as iSCSI applies it (RFC 7143 11.4.5.1): when the
+	 * expected transfer length is shorter than the CDB's, write only
+	 * the whole blocks the initiator sent; the transport reports the
+	 * overflow.  A partial block cannot be written.
+	 */
+	if (cmd->dir == KTGT_DIR_WRITE && cmd->data_len > cmd->buf_len) {
+		if (cmd->buf_len & (cmd->dev->block_size - 1)) {
+			ktgt_cmd_complete_sense(cmd, KTGT_SK_ILLEGAL_REQUEST,
+						0x0e, 0x03);
+			return;
+		}
+		cmd->nr_blocks = cmd->buf_len >> cmd->dev->block_shift;
+		cmd->data_len = cmd->buf_len;
+	}
 	if (!cmd->nr_blocks) {
 		ktgt_cmd_good(cmd);
 		return;
@@ -252,6 +267,7 @@ int ktgt_sbc_parse_rw(struct ktgt_cmd *cmd)
 	ret = ktgt_sbc_decode(cmd, write, ktgt_max_xfer_blocks(cmd->dev));
 	if (ret)
 		return ret;
+	cmd->scsi_flags |= KTGT_CMDF_TRUNCATE;
 	return ktgt_sbc_set(cmd, write ? KTGT_DIR_WRITE : KTGT_DIR_READ,
 			    cmd->nr_blocks << cmd->dev->block_shift,
 			    ktgt_sbc_exec_io);
@@ -266,6 +282,7 @@ int ktgt_sbc_parse_write_verify(struct ktgt_cmd *cmd)
 		return ret;
 	/* verifying the medium: the data must be on it before GOOD */
 	cmd->fua = true;
+	cmd->scsi_flags |= KTGT_CMDF_TRUNCATE;
 	return ktgt_sbc_set(cmd, KTGT_DIR_WRITE,
 			    cmd->nr_blocks << cmd->dev->block_shift,
 			    ktgt_sbc_exec_io);

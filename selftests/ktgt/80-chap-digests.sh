@@ -41,10 +41,11 @@ chap_login() {
 login_failures() { dmesg | grep -c "refused: status 0201"; }
 
 t_run "insmod" ktgt_load || t_bail "cannot load $KTGT_KO"
-t_run "ram backstore, target with LUN 0, ACL for $A" sh -c "
-	. $KTGT_SRC/selftests/lib/lib.sh
+setup() {
 	ktgt_backstore ram r0 $((64 << 20)) && ktgt_target $IQN 1 $P &&
-	ktgt_lun $IQN 1 0 ram/r0 && ktgt_acl $IQN 1 $A 0 0"
+		ktgt_lun $IQN 1 0 ram/r0 && ktgt_acl $IQN 1 $A 0 0
+}
+t_run "ram backstore, target with LUN 0, ACL for $A" setup
 t_run "ACL secrets; authentication required" sh -c "
 	echo alice > $ACL/auth/userid && echo alice-secret-12 > $ACL/auth/password &&
 	echo 1 > $T/attrib/authentication && echo 1 > $T/enable"

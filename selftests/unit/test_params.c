@@ -814,46 +814,61 @@ static void test_offers(void)
 	struct ktgt_param_offer offer;
 	struct ktgt_nego n;
 
-	/* the initiator sends nothing operational: the target offers */
+	/*
+	 * The initiator sends nothing operational: a target with default
+	 * settings offers nothing (the RFC defaults fit it) and declares.
+	 */
 	ktgt_nego_init(&n, NULL);
+	KTGT_CHECK(login(&n, KTGT_STAGE_OPERATIONAL, TEXT(FIRST)) == 0 &&
+		   finish(&n) == 0 && !ktgt_nego_pending(&n) &&
+		   OUT_IS("MaxRecvDataSegmentLength=262144"),
+		   "default target: no offers, only the declaration");
+	KTGT_CHECK(n.params.initial_r2t && n.params.immediate_data &&
+		   n.params.max_burst == 262144,
+		   "un-negotiated keys take the RFC defaults");
+
+	/* limits stricter than the RFC defaults must be offered */
+	ktgt_param_offer_defaults(&offer);
+	strcpy(offer.val[KTGT_P_MAX_BURST], "65536");
+	strcpy(offer.val[KTGT_P_IMMEDIATE_DATA], "No");
+	ktgt_nego_init(&n, &offer);
 	KTGT_CHECK(login(&n, KTGT_STAGE_OPERATIONAL, TEXT(FIRST)) == 0 &&
 		   finish(&n) == 0 && ktgt_nego_pending(&n),
 		   "offers pending after finish");
-	KTGT_CHECK(OUT_IS("InitialR2T=No", "MaxBurstLength=1048576",
+	KTGT_CHECK(OUT_IS("ImmediateData=No", "MaxBurstLength=65536",
 			  "MaxRecvDataSegmentLength=262144"),
-		   "offers: keys differing from the RFC defaults + declaration");
+		   "offers: limits the RFC defaults would break + declaration");
 	KTGT_CHECK(login(&n, KTGT_STAGE_OPERATIONAL,
-			 TEXT("InitialR2T=No", "MaxBurstLength=524288")) == 0 &&
+			 TEXT("ImmediateData=No", "MaxBurstLength=65536")) == 0 &&
 		   OUT_EMPTY(), "answers to offers need no response");
 	KTGT_CHECK(finish(&n) == 0 && !ktgt_nego_pending(&n) && OUT_EMPTY(),
 		   "nothing pending after the answers");
-	KTGT_CHECK(!n.params.initial_r2t && n.params.max_burst == 524288 &&
-		   n.params.first_burst == 65536,
+	KTGT_CHECK(!n.params.immediate_data && n.params.max_burst == 65536,
 		   "offered keys take the answered values");
 
 	/* answers that do not fit the offer */
-	ktgt_nego_init(&n, NULL);
+	ktgt_nego_init(&n, &offer);
 	login(&n, KTGT_STAGE_OPERATIONAL, TEXT(FIRST));
 	finish(&n);
 	KTGT_CHECK(login(&n, KTGT_STAGE_OPERATIONAL,
-			 TEXT("MaxBurstLength=2097152")) ==
+			 TEXT("MaxBurstLength=131072")) ==
 		   KTGT_LOGIN_ST_INIT_ERR, "answer above a Minimum offer");
-	ktgt_nego_init(&n, NULL);
+	ktgt_nego_init(&n, &offer);
 	login(&n, KTGT_STAGE_OPERATIONAL, TEXT(FIRST));
 	finish(&n);
-	KTGT_CHECK(login(&n, KTGT_STAGE_OPERATIONAL, TEXT("InitialR2T=Maybe")) ==
+	KTGT_CHECK(login(&n, KTGT_STAGE_OPERATIONAL, TEXT("ImmediateData=Maybe")) ==
 		   KTGT_LOGIN_ST_INIT_ERR, "garbage answer");
 
 	/* Reject, and no answer at all: defaults */
-	ktgt_nego_init(&n, NULL);
+	ktgt_nego_init(&n, &offer);
 	login(&n, KTGT_STAGE_OPERATIONAL, TEXT(FIRST));
 	finish(&n);
 	KTGT_CHECK(login(&n, KTGT_STAGE_OPERATIONAL,
 			 TEXT("MaxBurstLength=Reject")) == 0 &&
-		   ktgt_nego_pending(&n), "Reject answer, InitialR2T unanswered");
+		   ktgt_nego_pending(&n), "Reject answer, ImmediateData unanswered");
 	KTGT_CHECK(finish_fresh(&n) == 0 && !ktgt_nego_pending(&n) &&
 		   OUT_EMPTY() && n.params.max_burst == 262144 &&
-		   n.params.initial_r2t,
+		   n.params.immediate_data,
 		   "unanswered offers fall back to the RFC defaults");
 
 	/* the target insists on a digest */
