@@ -10,7 +10,8 @@ P=127.0.0.1:3260
 A=iqn.2026-11.org.ktgt:ini-a
 B=iqn.2026-11.org.ktgt:ini-b
 
-t_run "LIO target with LUN 0, no demo mode" sh -c ". $KTGT_SRC/selftests/lib/lib.sh >/dev/null; lio_load && lio_rd rd0 64 && lio_target $IQN $P rd0 && lio_acl $IQN $A && lio_enable $IQN"
+setup() { lio_load && lio_rd rd0 64 && lio_target $IQN $P rd0 && lio_acl $IQN $A && lio_enable $IQN; }
+t_run "LIO target with LUN 0, no demo mode, an ACL for $A" setup
 t_run "iscsid as $A" iscsi_start $A
 t_run "login as $A (listed)" iscsi_login $IQN $P
 t_match "its LUN 0 appears" '^/dev/sd[a-z]+$' "$(iscsi_disk $IQN 0)"
