@@ -190,27 +190,30 @@ ktgt_unload() {
 	rmmod ktgt
 }
 
+# rm_link_dirs DIR...: remove each directory's symlinks, then the directory
+# (configfs: a LUN or mapped LUN; globs that matched nothing are skipped).
+rm_link_dirs() {
+	local d l
+	for d; do
+		[ -d "$d" ] || continue
+		for l in "$d"/*; do [ -L "$l" ] && rm -f "$l"; done
+		rmdir "$d"
+	done
+}
+
 # ktgt_teardown: remove every object under $KTGT_CFS, children first.
 ktgt_teardown() {
-	local c=$KTGT_CFS tpg acl d l
+	local c=$KTGT_CFS tpg acl d
 	[ -d "$c" ] || return 0
 	for tpg in "$c"/targets/*/tpgt_*; do
 		[ -d "$tpg" ] || continue
 		echo 0 > "$tpg/enable" 2> /dev/null
 		for acl in "$tpg"/acls/*; do
 			[ -d "$acl" ] || continue
-			for d in "$acl"/lun_*; do
-				[ -d "$d" ] || continue
-				for l in "$d"/*; do [ -L "$l" ] && rm -f "$l"; done
-				rmdir "$d"
-			done
+			rm_link_dirs "$acl"/lun_*
 			rmdir "$acl"
 		done
-		for d in "$tpg"/lun/lun_*; do
-			[ -d "$d" ] || continue
-			for l in "$d"/*; do [ -L "$l" ] && rm -f "$l"; done
-			rmdir "$d"
-		done
+		rm_link_dirs "$tpg"/lun/lun_*
 		for d in "$tpg"/np/*; do [ -d "$d" ] && rmdir "$d"; done
 		rmdir "$tpg"
 	done
@@ -316,22 +319,14 @@ lio_acl() {
 lio_enable() { echo 1 > "$LIO_CFS/iscsi/$1/tpgt_1/enable"; }
 
 lio_teardown() {
-	local t d l
+	local t d
 	[ -d $LIO_CFS ] || return 0
 	for t in $LIO_CFS/iscsi/iqn.*/tpgt_*; do
 		[ -d "$t" ] || continue
 		echo 0 > "$t/enable" 2> /dev/null
-		for d in "$t"/acls/*/lun_*; do
-			[ -d "$d" ] || continue
-			for l in "$d"/*; do [ -L "$l" ] && rm -f "$l"; done
-			rmdir "$d"
-		done
+		rm_link_dirs "$t"/acls/*/lun_*
 		for d in "$t"/acls/*; do [ -d "$d" ] && rmdir "$d"; done
-		for d in "$t"/lun/lun_*; do
-			[ -d "$d" ] || continue
-			for l in "$d"/*; do [ -L "$l" ] && rm -f "$l"; done
-			rmdir "$d"
-		done
+		rm_link_dirs "$t"/lun/lun_*
 		for d in "$t"/np/*; do [ -d "$d" ] && rmdir "$d"; done
 		rmdir "$t" "$(dirname "$t")"
 	done
