@@ -195,8 +195,9 @@ static void ktgt_task_execute(struct ktgt_task *task)
 
 static u32 ktgt_task_data_needed(struct ktgt_task *task)
 {
+	/* a failed task still takes what was solicited before it failed */
 	if (!task->scmd.bvec || task->scmd.dir != KTGT_DIR_WRITE || task->failed)
-		return task->unsol_end;
+		return task->r2t_next;
 	return task->exp_xfer_len;
 }
 
@@ -391,10 +392,15 @@ static int ktgt_data_out_start(struct ktgt_conn *conn)
 	 * per R2T); with in-order sequences at ERL0 a gap cannot be
 	 * recovered.
 	 */
-	if (be32_to_cpu(hdr->datasn) != task->exp_datasn) {
+	if (!task->failed && be32_to_cpu(hdr->datasn) != task->exp_datasn) {
+		/*
+		 * The data cannot be trusted: end the command with ABORTED
+		 * COMMAND / DATA PHASE ERROR once the data already asked for
+		 * is in, and keep the connection.
+		 */
 		pr_err_ratelimited("Data-Out DataSN %u, expected %u\n",
 				   be32_to_cpu(hdr->datasn), task->exp_datasn);
-		return -EPROTO;
+		ktgt_task_fail(task, KTGT_SAM_CHECK_CONDITION, 0x0b, 0x4b, 0x00);
 	}
 	task->exp_datasn = (hdr->flags & KTGT_FLAG_FINAL) ? 0 : task->exp_datasn + 1;
 	conn->rx_cur = task;
@@ -732,7 +738,8 @@ static int ktgt_text_req(struct ktgt_conn *conn)
 				 */
 				strscpy(which, sess->target_name, KTGT_NAME_MAX);
 			}
-			ktgt_sendtargets(conn->listener, sess->initiator_name, which, &tb);
+			ktgt_sendtargets(conn->listener, sess->initiator_name, which,
+					 &conn->local, &tb);
 		} else {
 			char key[64];
 

@@ -152,7 +152,8 @@ struct ktgt_lun *ktgt_lun_get(struct ktgt_tpg *tpg, struct ktgt_acl *acl, u64 lu
 void ktgt_lun_put(struct ktgt_lun *lun);
 u32 ktgt_tpg_report_luns(struct ktgt_tpg *tpg, struct ktgt_acl *acl, u64 *luns, u32 max);
 int ktgt_sendtargets(struct ktgt_listener *l, const char *initiator_name,
-		     const char *which, struct ktgt_textbuf *out);
+		     const char *which, const struct sockaddr_storage *local,
+		     struct ktgt_textbuf *out);
 
 /* portal.c */
 int ktgt_listener_get(const struct sockaddr_storage *addr, struct ktgt_listener **out);

@@ -419,6 +419,13 @@ static int ktgt_login_process(struct ktgt_conn *conn, u8 flags)
 			status = KTGT_STATUS(INITIATOR_ERR, INIT_ERR);
 			goto fail;
 		}
+		if (login->stage == KTGT_STAGE_SECURITY &&
+		    !strcmp(login->nego.auth_method, "CHAP") &&
+		    !ktgt_chap_done(&login->chap)) {
+			/* the exchange is still going: stay in this stage */
+			rsp->flags |= login->stage;
+			goto send;
+		}
 		if (login->stage == KTGT_STAGE_SECURITY) {
 			status = ktgt_nego_leave_security(&login->nego,
 							  ktgt_chap_done(&login->chap));

@@ -1180,8 +1180,16 @@ int ktgt_nego_finish(struct ktgt_nego *n, struct ktgt_textbuf *out)
 		return KTGT_ST_INIT_ERR;
 	if (!(n->ours[KTGT_P_DATA_DIGEST] & KTGT_DIG_NONE) && !p->data_digest)
 		return KTGT_ST_INIT_ERR;
+	/*
+	 * RFC 7143 13.14: FirstBurstLength never exceeds MaxBurstLength.  An
+	 * initiator that asked for that itself erred; a default that came
+	 * out larger than a small negotiated MaxBurstLength is capped.
+	 */
 	if (n->session_type == KTGT_SESSION_NORMAL && n->leading &&
-	    p->first_burst > p->max_burst)
-		return KTGT_ST_INIT_ERR;
+	    p->first_burst > p->max_burst) {
+		if (n->seen & (1ULL << KTGT_P_FIRST_BURST))
+			return KTGT_ST_INIT_ERR;
+		p->first_burst = p->max_burst;
+	}
 	return 0;
 }

@@ -21,6 +21,8 @@
 #include <linux/rcupdate.h>
 #include <linux/string.h>
 
+#include <net/ipv6.h>
+
 #include "ktgt_iscsi.h"
 #include "../configfs/ktgt_cfs.h"
 
@@ -163,8 +165,14 @@ static bool ktgt_tpg_allows(struct ktgt_tpg *tpg, const char *initiator)
 	       ktgt_acl_find(tpg, initiator);
 }
 
-/* "TargetAddress=<addr>:<port>,<tpgt>" for each portal of @tpg */
-static int ktgt_sendtargets_tpg(struct ktgt_tpg *tpg, struct ktgt_textbuf *out)
+/*
+ * "TargetAddress=<addr>:<port>,<tpgt>" for each portal of @tpg.  A portal
+ * listening on the wildcard address is reported with the address the
+ * initiator reached this target at (@local), which it can use.
+ */
+static int ktgt_sendtargets_tpg(struct ktgt_tpg *tpg,
+				const struct sockaddr_storage *local,
+				struct ktgt_textbuf *out)
 {
 	/* "[" 45-char IPv6 "]:" 5-digit port "," 5-digit tag NUL */
 	char val[64];
@@ -172,20 +180,26 @@ static int ktgt_sendtargets_tpg(struct ktgt_tpg *tpg, struct ktgt_textbuf *out)
 	int ret;
 
 	list_for_each_entry(p, &tpg->portals, node) {
+		bool wild_here = local && local->ss_family == p->addr.ss_family;
+
 		if (p->addr.ss_family == AF_INET6) {
 			const struct sockaddr_in6 *sin6 =
 				(const struct sockaddr_in6 *)&p->addr;
+			const struct in6_addr *a = &sin6->sin6_addr;
 
+			if (wild_here && ipv6_addr_any(a))
+				a = &((const struct sockaddr_in6 *)local)->sin6_addr;
 			snprintf(val, sizeof(val), "[%pI6c]:%u,%u",
-				 &sin6->sin6_addr, ntohs(sin6->sin6_port),
-				 tpg->tpgt);
+				 a, ntohs(sin6->sin6_port), tpg->tpgt);
 		} else {
 			const struct sockaddr_in *sin =
 				(const struct sockaddr_in *)&p->addr;
+			const struct in_addr *a = &sin->sin_addr;
 
+			if (wild_here && a->s_addr == htonl(INADDR_ANY))
+				a = &((const struct sockaddr_in *)local)->sin_addr;
 			snprintf(val, sizeof(val), "%pI4:%u,%u",
-				 &sin->sin_addr, ntohs(sin->sin_port),
-				 tpg->tpgt);
+				 a, ntohs(sin->sin_port), tpg->tpgt);
 		}
 		ret = ktgt_textbuf_add(out, "TargetAddress", val);
 		if (ret)
@@ -213,11 +227,13 @@ static bool ktgt_sendtargets_target_ok(struct ktgt_target *tgt,
  * @l:              listener of the discovery connection (NULL: any)
  * @initiator_name: the session's InitiatorName
  * @which:          "All", or one target name (any case)
+ * @local:          address the initiator connected to (NULL: unknown)
  * @out:            receives, per target, "TargetName=<name>" followed by
  *                  one "TargetAddress=<ip>:<port>,<tpgt>" per portal of
  *                  each of its TPGs that are enabled and let the initiator
  *                  in (demo mode or an ACL); IPv6 in brackets; portals are
- *                  reported with their configured address, even a wildcard
+ *                  reported with their configured address, a wildcard
+ *                  one with @local's
  *
  * A target is listed only when at least one such TPG has a portal on @l.
  * Takes ktgt_cfg_mutex: call from process context, without it.
@@ -226,7 +242,8 @@ static bool ktgt_sendtargets_target_ok(struct ktgt_target *tgt,
  * then holds the records that fitted).
  */
 int ktgt_sendtargets(struct ktgt_listener *l, const char *initiator_name,
-		     const char *which, struct ktgt_textbuf *out)
+		     const char *which, const struct sockaddr_storage *local,
+		     struct ktgt_textbuf *out)
 {
 	bool all = !strcmp(which, "All");
 	struct ktgt_target *tgt;
@@ -246,7 +263,7 @@ int ktgt_sendtargets(struct ktgt_listener *l, const char *initiator_name,
 			if (!tpg->enabled ||
 			    !ktgt_tpg_allows(tpg, initiator_name))
 				continue;
-			ret = ktgt_sendtargets_tpg(tpg, out);
+			ret = ktgt_sendtargets_tpg(tpg, local, out);
 			if (ret)
 				goto out_unlock;
 		}

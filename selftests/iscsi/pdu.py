@@ -654,9 +654,12 @@ class Session:
         n = 0
         while not rsp.transit:
             # the target has offers pending: answer them with its values
+            # (only the target's own offers: keys we sent are answered)
+            sent = {k[0] for k in opk if isinstance(k, tuple)}
             ans = [(k, v) for k, v in rsp.keys
-                   if k not in ("TargetPortalGroupTag", "TargetAlias", "TargetAddress",
-                                "MaxRecvDataSegmentLength")]
+                   if k not in sent and
+                   k not in ("TargetPortalGroupTag", "TargetAlias", "TargetAddress",
+                             "MaxRecvDataSegmentLength")]
             rsp = self.login_pdu(ans, STAGE_OP, STAGE_FFP)
             if rsp.opcode != OP_LOGIN_RSP or rsp.status:
                 raise LoginError(rsp)

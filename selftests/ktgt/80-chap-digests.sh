@@ -65,8 +65,8 @@ t_eq "target answered each with 0201" $((before + 2)) "$(login_failures)"
 t_run "mutual secrets on the ACL" sh -c "
 	echo target-bob > $ACL/auth/mutual_userid && echo bob-secret-1234 > $ACL/auth/mutual_password"
 t_run "mutual CHAP" chap_login 0 alice alice-secret-12 target-bob bob-secret-1234
-t_run "initiator refuses a target that proves a different secret: 24" \
-	chap_login 24 alice alice-secret-12 target-bob not-bobs-secret
+t_run "initiator refuses a target that proves a different secret: 19" \
+	chap_login 19 alice alice-secret-12 target-bob not-bobs-secret
 t_run "mutual CHAP with SHA256" chap_login 0 alice alice-secret-12 target-bob bob-secret-1234 SHA256
 t_run "mutual secrets cleared" sh -c "echo > $ACL/auth/mutual_userid && echo > $ACL/auth/mutual_password"
 t_file "mutual_userid is empty" $ACL/auth/mutual_userid ""
@@ -100,6 +100,7 @@ t_rc "SendTargets with a wrong discovery secret fails: 24" 24 disc wrong-secret-
 t_run "discovery auth off" sh -c "echo 0 > $KTGT_CFS/discovery_auth/enforce"
 
 # digests
+t_run "iscsid as $A again" iscsi_start $A
 t_run "authentication off; target offers CRC32C digests" sh -c "
 	echo 0 > $T/attrib/authentication &&
 	echo CRC32C,None > $T/param/HeaderDigest && echo CRC32C,None > $T/param/DataDigest"
