@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Raw-PDU protocol tests: 40-gaps.py against a demo-mode ktgt target
+# Raw-PDU protocol tests: 40-window-text.py against a demo-mode ktgt target
 # (selftests/iscsi/pdu.py is the initiator).
 . "$(dirname "$0")/../lib/lib.sh"
 . "$(dirname "$0")/lib-iscsi.sh"
@@ -11,5 +11,5 @@ if pdu_setup; then
 else
 	t_bail "setup of the targets failed"
 fi
-pdu_run 40-gaps.py
+pdu_run 40-window-text.py
 pdu_finish

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
-"""Protocol cases ktgt does not handle as RFC 7143 requires yet (see
-KNOWN-FAILURES): kept apart so 20-ffp and 30-errors can pass fully.  When a
-case here passes, move it back to its original script."""
+"""CmdSN window with commands outstanding (4.2.2.1), NOP-In within the
+initiator's MaxRecvDataSegmentLength (13.12) and a Text Request continued
+with the C bit (11.10.2): cases the raw-PDU initiator found broken in ktgt,
+kept as regression tests."""
 
 import os
 import sys
