@@ -59,23 +59,11 @@ void ktgt_conn_reject(struct ktgt_conn *conn, u8 reason)
 	ktgt_conn_reject_close(conn, reason, false);
 }
 
-/* Fail a task before execution with fixed-format sense. */
-static void ktgt_task_fail(struct ktgt_task *task, u8 status, u8 key, u8 asc, u8 ascq)
+/* Fail a task before execution: CHECK CONDITION with this sense. */
+static void ktgt_task_fail(struct ktgt_task *task, u8 key, u16 asc_ascq)
 {
-	struct ktgt_cmd *cmd = &task->scmd;
-
 	task->failed = true;
-	cmd->status = status;
-	cmd->sense_len = 0;
-	if (status != KTGT_SAM_CHECK_CONDITION)
-		return;
-	memset(cmd->sense, 0, 18);
-	cmd->sense[0] = 0x70;
-	cmd->sense[2] = key;
-	cmd->sense[7] = 10;
-	cmd->sense[12] = asc;
-	cmd->sense[13] = ascq;
-	cmd->sense_len = 18;
+	ktgt_cmd_parse_err(&task->scmd, key, asc_ascq);
 }
 
 static void ktgt_task_free(struct ktgt_task *task)
@@ -304,7 +292,7 @@ static int ktgt_scsi_cmd_start(struct ktgt_conn *conn)
 	if (ktgt_scsi_parse(cmd)) {
 		task->failed = true;
 	} else if (edtl > KTGT_MAX_XFER_LEN) {
-		ktgt_task_fail(task, KTGT_SAM_CHECK_CONDITION, 0x05, 0x24, 0x00);
+		ktgt_task_fail(task, 0x05, 0x2400);
 	} else {
 		/*
 		 * The buffer follows the direction the CDB implies and the
@@ -317,8 +305,11 @@ static int ktgt_scsi_cmd_start(struct ktgt_conn *conn)
 			len = min(edtl, cmd->data_len);
 		else
 			len = 0;
-		if (len && ktgt_cmd_alloc_buf(cmd, len, GFP_KERNEL))
-			ktgt_task_fail(task, KTGT_SAM_TASK_SET_FULL, 0, 0, 0);
+		if (len && ktgt_cmd_alloc_buf(cmd, len, GFP_KERNEL)) {
+			/* no memory now: the initiator retries later */
+			task->failed = true;
+			cmd->status = KTGT_SAM_TASK_SET_FULL;
+		}
 	}
 	task->spdtl = cmd->data_len;
 
@@ -400,7 +391,7 @@ static int ktgt_data_out_start(struct ktgt_conn *conn)
 		 */
 		pr_err_ratelimited("Data-Out DataSN %u, expected %u\n",
 				   be32_to_cpu(hdr->datasn), task->exp_datasn);
-		ktgt_task_fail(task, KTGT_SAM_CHECK_CONDITION, 0x0b, 0x4b, 0x00);
+		ktgt_task_fail(task, 0x0b, 0x4b00);
 	}
 	task->exp_datasn = (hdr->flags & KTGT_FLAG_FINAL) ? 0 : task->exp_datasn + 1;
 	conn->rx_cur = task;
@@ -875,14 +866,9 @@ static void ktgt_tmf_abort_set(struct ktgt_conn *conn, u64 lun_id, bool all,
 			ktgt_task_abort(task, tmf);
 }
 
-static void ktgt_tmf_reset_lun(struct ktgt_session *sess, u64 lun_id)
+static void ktgt_tmf_reset_dev(struct ktgt_dev *dev, void *unused)
 {
-	struct ktgt_lun *lun = ktgt_lun_get(sess->tpg, sess->acl, lun_id);
-
-	if (!lun)
-		return;
-	ktgt_dev_lun_reset(lun->dev);
-	ktgt_lun_put(lun);
+	ktgt_dev_lun_reset(dev);
 }
 
 static int ktgt_tmf_req(struct ktgt_conn *conn)
@@ -894,8 +880,6 @@ static int ktgt_tmf_req(struct ktgt_conn *conn)
 	struct ktgt_tmf_rsp_hdr *rsp;
 	struct ktgt_lun *lun;
 	struct ktgt_tmf *tmf;
-	u64 *ids;
-	u32 i, n;
 
 	if (!ktgt_pdu_cmdsn_ok(conn))
 		return 0;
@@ -928,22 +912,16 @@ static int ktgt_tmf_req(struct ktgt_conn *conn)
 			rsp->response = KTGT_TMF_RSP_NO_LUN;
 			break;
 		}
-		ktgt_lun_put(lun);
 		ktgt_tmf_abort_set(conn, lun_id, false, tmf);
 		if (fn == KTGT_TMF_LUN_RESET)
-			ktgt_tmf_reset_lun(sess, lun_id);
+			ktgt_dev_lun_reset(lun->dev);
+		ktgt_lun_put(lun);
 		rsp->response = KTGT_TMF_RSP_COMPLETE;
 		break;
 	case KTGT_TMF_TARGET_WARM_RESET:
 	case KTGT_TMF_TARGET_COLD_RESET:
 		ktgt_tmf_abort_set(conn, 0, true, tmf);
-		ids = kmalloc_array(KTGT_MAX_LUNS, sizeof(*ids), GFP_KERNEL);
-		if (ids) {
-			n = ktgt_tpg_report_luns(sess->tpg, sess->acl, ids, KTGT_MAX_LUNS);
-			for (i = 0; i < min_t(u32, n, KTGT_MAX_LUNS); i++)
-				ktgt_tmf_reset_lun(sess, ids[i]);
-			kfree(ids);
-		}
+		ktgt_session_for_each_dev(sess, ktgt_tmf_reset_dev, NULL);
 		rsp->response = KTGT_TMF_RSP_COMPLETE;
 		/* RFC 7143 11.5.1: a cold reset also drops the connection */
 		if (fn == KTGT_TMF_TARGET_COLD_RESET)

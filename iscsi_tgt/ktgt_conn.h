@@ -239,6 +239,8 @@ void ktgt_session_add_conn(struct ktgt_session *sess, struct ktgt_conn *conn);
 struct ktgt_session *ktgt_session_find(struct ktgt_tpg *tpg, const char *initiator,
 				       const u8 *isid, u16 tsih);
 void ktgt_session_close(struct ktgt_session *sess);
+void ktgt_session_for_each_dev(struct ktgt_session *sess,
+			       void (*fn)(struct ktgt_dev *dev, void *arg), void *arg);
 void ktgt_session_fill_window(struct ktgt_session *sess, __be32 *exp, __be32 *max);
 void ktgt_session_detach(struct ktgt_conn *conn);
 void ktgt_session_put(struct ktgt_session *sess);

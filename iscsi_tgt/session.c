@@ -140,8 +140,9 @@ void ktgt_session_close(struct ktgt_session *sess)
 		ktgt_conn_close(conn);
 }
 
-/* I_T nexus loss: the backstores forget what this session held. */
-static void ktgt_session_nexus_loss(struct ktgt_session *sess)
+/* Call @fn for the backstore of every LUN the session can reach. */
+void ktgt_session_for_each_dev(struct ktgt_session *sess,
+			       void (*fn)(struct ktgt_dev *dev, void *arg), void *arg)
 {
 	struct ktgt_lun *lun;
 	u64 *ids;
@@ -157,10 +158,21 @@ static void ktgt_session_nexus_loss(struct ktgt_session *sess)
 		lun = ktgt_lun_get(sess->tpg, sess->acl, ids[i]);
 		if (!lun)
 			continue;
-		ktgt_dev_nexus_gone(lun->dev, &sess->nexus);
+		fn(lun->dev, arg);
 		ktgt_lun_put(lun);
 	}
 	kfree(ids);
+}
+
+static void ktgt_dev_nexus_loss(struct ktgt_dev *dev, void *nexus)
+{
+	ktgt_dev_nexus_gone(dev, nexus);
+}
+
+/* I_T nexus loss: the backstores forget what this session held. */
+static void ktgt_session_nexus_loss(struct ktgt_session *sess)
+{
+	ktgt_session_for_each_dev(sess, ktgt_dev_nexus_loss, &sess->nexus);
 }
 
 /* Called from connection release: the last connection ends the session. */

@@ -209,6 +209,14 @@ int ktgt_scsi_parse(struct ktgt_cmd *cmd);
  */
 void ktgt_scsi_execute(struct ktgt_cmd *cmd);
 
+/**
+ * ktgt_cmd_parse_err() - fail a command before it executes
+ * Sets CHECK CONDITION with @key and @asc_ascq (ASC << 8 | ASCQ) in the
+ * format the LU uses; ktgt_scsi_execute() then just completes it.
+ * Return: -EINVAL, for a parser to return.
+ */
+int ktgt_cmd_parse_err(struct ktgt_cmd *cmd, u8 key, u16 asc_ascq);
+
 /* Completion helpers, callable from any context (incl. bio end_io). */
 void ktgt_cmd_complete(struct ktgt_cmd *cmd, u8 status);
 void ktgt_cmd_complete_sense(struct ktgt_cmd *cmd, u8 key, u8 asc, u8 ascq);

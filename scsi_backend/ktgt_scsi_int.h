@@ -65,7 +65,6 @@ bool ktgt_opdesc_supported(const struct ktgt_opdesc *d, const struct ktgt_cmd *c
 /* core.c */
 void ktgt_cmd_set_err(struct ktgt_cmd *cmd, const struct ktgt_sense_err *e);
 void ktgt_cmd_fail(struct ktgt_cmd *cmd, const struct ktgt_sense_err *e);
-int ktgt_cmd_parse_err(struct ktgt_cmd *cmd, u8 key, u16 asc_ascq);
 int ktgt_cmd_parse_invalid_cdb(struct ktgt_cmd *cmd, u16 byte, int bit);
 void ktgt_cmd_fail_invalid_param(struct ktgt_cmd *cmd, u16 byte, int bit);
 void ktgt_cmd_complete_errno(struct ktgt_cmd *cmd, int err);
