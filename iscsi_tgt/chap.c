@@ -74,17 +74,6 @@ static bool ktgt_chap_memeq(const u8 *a, const u8 *b, u32 len)
 	return !diff;
 }
 
-static int ktgt_chap_hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static int ktgt_chap_b64val(char c)
 {
 	if (c >= 'A' && c <= 'Z')
@@ -108,7 +97,7 @@ static int ktgt_chap_decode_hex(const char *s, u32 len, u8 *out, u32 cap)
 		return -EINVAL;
 	if (len & 1) {
 		/* odd number of digits: implied leading zero */
-		int d = ktgt_chap_hexval(s[0]);
+		int d = ktgt_hex_val(s[0]);
 
 		if (d < 0)
 			return -EINVAL;
@@ -116,8 +105,8 @@ static int ktgt_chap_decode_hex(const char *s, u32 len, u8 *out, u32 cap)
 		i = 1;
 	}
 	for (; i < len; i += 2) {
-		int hi = ktgt_chap_hexval(s[i]);
-		int lo = ktgt_chap_hexval(s[i + 1]);
+		int hi = ktgt_hex_val(s[i]);
+		int lo = ktgt_hex_val(s[i + 1]);
 
 		if (hi < 0 || lo < 0)
 			return -EINVAL;
@@ -176,7 +165,7 @@ static bool ktgt_chap_parse_num(const char *s, u32 len, u32 max, u32 *out)
 	if (i >= len)
 		return false;
 	for (; i < len; i++) {
-		int d = base == 16 ? ktgt_chap_hexval(s[i]) :
+		int d = base == 16 ? ktgt_hex_val(s[i]) :
 			(s[i] >= '0' && s[i] <= '9') ? s[i] - '0' : -1;
 
 		if (d < 0)

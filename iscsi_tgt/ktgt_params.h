@@ -221,6 +221,9 @@ static inline void ktgt_text_iter_init(struct ktgt_text_iter *it,
 	it->end = text ? text + len : NULL;
 }
 
+/* Value of a hexadecimal digit, or -1. */
+int ktgt_hex_val(char c);
+
 bool ktgt_text_next(struct ktgt_text_iter *it, const char **key, u32 *klen,
 		    const char **val, u32 *vlen);
 

@@ -178,7 +178,7 @@ static bool ktgt_is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
-static int ktgt_hex_val(char c)
+int ktgt_hex_val(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
