@@ -7,11 +7,13 @@
 #                     with "N passed, N failed"
 #   make demo         boot a VM with ktgt serving a 1 GiB RAM LUN, reachable
 #                     on 127.0.0.1:$(DEMO_PORT) of this machine
+#   make fuzz         run each libFuzzer target FUZZ_SECONDS (300) seconds
 # See README and Documentation/testing.rst.
 KDIR ?= $(shell ls -d /lib/modules/*/build 2>/dev/null | sort -V | tail -n 1)
 DEMO_PORT ?= 3260
 # Extra options for selftests/vm/run, e.g. VM_ARGS=-v to see the console.
 VM_ARGS ?=
+FUZZ_SECONDS ?= 300
 # Tests for vm-selftest (default: those of make check).
 TESTS ?=
 
@@ -28,6 +30,9 @@ deps:
 
 check: deps
 	selftests/check
+
+fuzz: deps
+	$(MAKE) -C selftests/fuzz run FUZZ_SECONDS=$(FUZZ_SECONDS)
 
 # The VM tests alone (make check's list, or TESTS="selftests/ktgt/x.sh ...").
 vm-selftest: module tools
@@ -49,4 +54,4 @@ clean:
 	$(MAKE) -C tools clean
 	rm -rf build
 
-.PHONY: all module tools deps check vm-selftest vm-selftest-lio demo vm-shell clean
+.PHONY: all module tools deps check fuzz vm-selftest vm-selftest-lio demo vm-shell clean
