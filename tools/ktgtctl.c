@@ -194,6 +194,18 @@ static char *read_attr(const char *p)
 	return strdup(buf);
 }
 
+/* An attribute of @dir, without the trailing newline; NULL if unreadable. */
+static char *attr_at(const char *dir, const char *name)
+{
+	char *p, *v;
+
+	if (asprintf(&p, "%s/%s", dir, name) < 0)
+		abort();
+	v = read_attr(p);
+	free(p);
+	return v;
+}
+
 static int cmp_str(const void *a, const void *b)
 {
 	return strverscmp(*(char *const *)a, *(char *const *)b);
@@ -287,7 +299,12 @@ KTGT_DEFAULT_ROOT ", or $KTGT_CONFIGFS, or --root DIR).\n"
 "  discovery-auth set KEY VALUE\n"
 "Whole configuration:\n"
 "  show [--json] [--secrets]     print the tree (passwords hidden unless --secrets)\n"
-"  clear                         delete every object\n"
+"  clear                         delete every object, reset discovery-auth\n"
+"  save [FILE]                   write the whole configuration, secrets\n"
+"                                included, as JSON (mode 0600; default\n"
+"                                " KTGTCTL_SAVE_DEFAULT "; - is stdout)\n"
+"  restore [--merge] [FILE]      rebuild a saved configuration; refuses to\n"
+"                                touch objects that exist unless --merge\n"
 "\n"
 "Options: --root DIR   -h, --help   --version\n"
 "Exit status: 0 done, 1 the operation failed, 2 bad usage.\n";
@@ -831,9 +848,12 @@ static int cmd_discovery_auth(int argc, char **argv)
 	return ret ? EXIT_FAIL : EXIT_OK;
 }
 
+/* Every TPG first stops serving, then each target goes children first,
+ * then the backstores, and discovery_auth returns to its defaults. */
 static int cmd_clear(int argc, char **argv)
 {
 	char *dir;
+	char **tv;
 	int ret;
 
 	(void)argv;
@@ -842,13 +862,47 @@ static int cmd_clear(int argc, char **argv)
 	if (need_root())
 		return EXIT_FAIL;
 	dir = path_of("targets");
-	ret = rm_children("clear", dir, "", rm_target);
+	tv = list_dir(dir);
+	for (char **t = tv; t && *t; t++) {
+		char *tdir, **gv;
+
+		if (asprintf(&tdir, "%s/%s", dir, *t) < 0)
+			abort();
+		gv = list_dir(tdir);
+		for (char **g = gv; g && *g; g++) {
+			char *gdir, *v;
+
+			if (strncmp(*g, "tpgt_", 5) || asprintf(&gdir, "%s/%s", tdir, *g) < 0)
+				continue;
+			v = attr_at(gdir, "enable");
+			if (v && strcmp(v, "0") && write_attr("clear", gdir, "enable", "0"))
+				ret = -1;
+			free(v);
+			free(gdir);
+		}
+		free_list(gv);
+		free(tdir);
+	}
+	free_list(tv);
+	ret |= rm_children("clear", dir, "", rm_target);
 	free(dir);
 	for (int i = 0; ktgtctl_bs_types[i]; i++) {
 		dir = path_of("backstores/%s", ktgtctl_bs_types[i]);
 		ret |= rm_children("clear", dir, "", do_rmdir);
 		free(dir);
 	}
+	dir = path_of("discovery_auth");
+	for (int i = 0; is_dir(dir) && ktgtctl_discovery_keys[i]; i++) {
+		const char *k = ktgtctl_discovery_keys[i];
+		const char *want = strcmp(k, "enforce") ? "" : "0";
+		char *v = attr_at(dir, k);
+
+		if (v && strcmp(v, want) &&
+		    write_attr("clear: discovery_auth", dir, k, *want ? want : "\n"))
+			ret = -1;
+		free(v);
+	}
+	free(dir);
 	return ret ? EXIT_FAIL : EXIT_OK;
 }
 
@@ -1017,6 +1071,1063 @@ static int cmd_show(int argc, char **argv)
 }
 
 /* ------------------------------------------------------------------ */
+/* save / restore                                                      */
+
+static bool is_digits(const char *v)
+{
+	if (!v || !*v)
+		return false;
+	for (; *v; v++)
+		if (!isdigit((unsigned char)*v))
+			return false;
+	return true;
+}
+
+static void save_num(json_object *o, const char *key, const char *dir)
+{
+	char *v = attr_at(dir, key);
+
+	if (is_digits(v))
+		json_object_object_add(o, key, json_object_new_int64(strtoll(v, NULL, 10)));
+	else if (v)
+		fail("warning: %s/%s: \"%s\" is not a number; not saved", dir, key, v);
+	free(v);
+}
+
+static void save_bool(json_object *o, const char *key, const char *dir,
+		      const char *attr)
+{
+	char *v = attr_at(dir, attr);
+
+	if (v && (!strcmp(v, "0") || !strcmp(v, "1")))
+		json_object_object_add(o, key, json_object_new_boolean(*v == '1'));
+	else if (v)
+		fail("warning: %s/%s: \"%s\" is not 0 or 1; not saved", dir, attr, v);
+	free(v);
+}
+
+static void save_str(json_object *o, const char *key, const char *dir)
+{
+	char *v = attr_at(dir, key);
+
+	if (v)
+		json_object_object_add(o, key, json_object_new_string(v));
+	free(v);
+}
+
+/* Every regular file of @dir as "name": "value" (secrets included). */
+static json_object *save_map(const char *dir)
+{
+	json_object *o = json_object_new_object();
+	char **v = list_dir(dir);
+
+	for (char **e = v; e && *e; e++) {
+		char *p, *val;
+		struct stat st;
+
+		if (asprintf(&p, "%s/%s", dir, *e) < 0)
+			abort();
+		if (!lstat(p, &st) && S_ISREG(st.st_mode) && (val = read_attr(p))) {
+			json_object_object_add(o, *e, json_object_new_string(val));
+			free(val);
+		}
+		free(p);
+	}
+	free_list(v);
+	return o;
+}
+
+/* The target of the one symlink in @dir (relative to the root), or NULL. */
+static char *dir_link(const char *dir, char **name)
+{
+	char **v = list_dir(dir);
+	char *t = NULL;
+
+	for (char **e = v; e && *e && !t; e++) {
+		char *p;
+		struct stat st;
+
+		if (asprintf(&p, "%s/%s", dir, *e) < 0)
+			abort();
+		if (!lstat(p, &st) && S_ISLNK(st.st_mode)) {
+			t = link_target(p);
+			if (name)
+				*name = strdup(*e);
+		}
+		free(p);
+	}
+	free_list(v);
+	return t;
+}
+
+/* "lun_<N>" -> N, or -1 */
+static long prefixed_num(const char *s, const char *prefix, unsigned long max)
+{
+	unsigned long v;
+
+	if (strncmp(s, prefix, strlen(prefix)) ||
+	    ktgtctl_parse_uint(s + strlen(prefix), 0, max, &v))
+		return -1;
+	return (long)v;
+}
+
+static json_object *save_tpg(const char *tpg, long tpgt)
+{
+	json_object *o = json_object_new_object();
+	json_object *luns = json_object_new_array();
+	json_object *portals = json_object_new_array();
+	json_object *acls = json_object_new_array();
+	char *d;
+	char **v;
+
+	json_object_object_add(o, "tpgt", json_object_new_int64(tpgt));
+	save_bool(o, "enable", tpg, "enable");
+	static const char *const groups[] = { "attrib", "param", "auth", NULL };
+	for (int i = 0; groups[i]; i++) {
+		if (asprintf(&d, "%s/%s", tpg, groups[i]) < 0)
+			abort();
+		json_object_object_add(o, groups[i], save_map(d));
+		free(d);
+	}
+
+	if (asprintf(&d, "%s/lun", tpg) < 0)
+		abort();
+	v = list_dir(d);
+	for (char **e = v; e && *e; e++) {
+		long n = prefixed_num(*e, "lun_", 65535);
+		char *p, *t, *lname = NULL;
+		json_object *l;
+
+		if (n < 0)
+			continue;
+		if (asprintf(&p, "%s/%s", d, *e) < 0)
+			abort();
+		l = json_object_new_object();
+		json_object_object_add(l, "lun", json_object_new_int64(n));
+		t = dir_link(p, &lname);
+		if (t && !strncmp(t, "backstores/", 11)) {
+			json_object_object_add(l, "backstore", json_object_new_string(t + 11));
+			json_object_object_add(l, "link", json_object_new_string(lname));
+		} else if (t) {
+			fail("warning: %s links outside the backstores (%s); not saved", p, t);
+		}
+		json_object_array_add(luns, l);
+		free(t);
+		free(lname);
+		free(p);
+	}
+	free_list(v);
+	free(d);
+	json_object_object_add(o, "luns", luns);
+
+	if (asprintf(&d, "%s/acls", tpg) < 0)
+		abort();
+	v = list_dir(d);
+	for (char **e = v; e && *e; e++) {
+		char *p, *q;
+		char **m;
+		json_object *a, *maps;
+
+		if (asprintf(&p, "%s/%s", d, *e) < 0)
+			abort();
+		if (!is_dir(p)) {
+			free(p);
+			continue;
+		}
+		a = json_object_new_object();
+		maps = json_object_new_array();
+		json_object_object_add(a, "name", json_object_new_string(*e));
+		if (asprintf(&q, "%s/auth", p) < 0)
+			abort();
+		json_object_object_add(a, "auth", save_map(q));
+		free(q);
+		m = list_dir(p);
+		for (char **f = m; f && *f; f++) {
+			long mn = prefixed_num(*f, "lun_", 65535), ln = -1;
+			char *t, *slash;
+			json_object *ml;
+
+			if (mn < 0)
+				continue;
+			if (asprintf(&q, "%s/%s", p, *f) < 0)
+				abort();
+			t = dir_link(q, NULL);
+			slash = t ? strrchr(t, '/') : NULL;
+			if (slash)
+				ln = prefixed_num(slash + 1, "lun_", 65535);
+			if (ln < 0) {
+				fail("warning: %s maps no LUN; not saved", q);
+			} else {
+				ml = json_object_new_object();
+				json_object_object_add(ml, "mapped_lun", json_object_new_int64(mn));
+				json_object_object_add(ml, "lun", json_object_new_int64(ln));
+				json_object_array_add(maps, ml);
+			}
+			free(t);
+			free(q);
+		}
+		free_list(m);
+		json_object_object_add(a, "mapped_luns", maps);
+		json_object_array_add(acls, a);
+		free(p);
+	}
+	free_list(v);
+	free(d);
+	json_object_object_add(o, "acls", acls);
+
+	if (asprintf(&d, "%s/np", tpg) < 0)
+		abort();
+	v = list_dir(d);
+	for (char **e = v; e && *e; e++)
+		json_object_array_add(portals, json_object_new_string(*e));
+	free_list(v);
+	free(d);
+	json_object_object_add(o, "portals", portals);
+	return o;
+}
+
+static json_object *save_config(void)
+{
+	json_object *top = json_object_new_object();
+	json_object *bss = json_object_new_array();
+	json_object *tgts = json_object_new_array();
+	char *d;
+	char **v;
+
+	json_object_object_add(top, "version", json_object_new_int(1));
+	for (int i = 0; ktgtctl_bs_types[i]; i++) {
+		d = path_of("backstores/%s", ktgtctl_bs_types[i]);
+		v = list_dir(d);
+		for (char **e = v; e && *e; e++) {
+			char *p;
+			json_object *b;
+
+			if (asprintf(&p, "%s/%s", d, *e) < 0)
+				abort();
+			if (!is_dir(p)) {
+				free(p);
+				continue;
+			}
+			b = json_object_new_object();
+			json_object_object_add(b, "type", json_object_new_string(ktgtctl_bs_types[i]));
+			json_object_object_add(b, "name", json_object_new_string(*e));
+			save_num(b, "size_bytes", p);
+			save_num(b, "block_size", p);
+			save_str(b, "unit_serial", p);
+			save_bool(b, "readonly", p, "readonly");
+			if (!strcmp(ktgtctl_bs_types[i], "block"))
+				save_str(b, "dev", p);
+			if (!strcmp(ktgtctl_bs_types[i], "file"))
+				save_str(b, "path", p);
+			save_bool(b, "enabled", p, "enable");
+			json_object_array_add(bss, b);
+			free(p);
+		}
+		free_list(v);
+		free(d);
+	}
+	json_object_object_add(top, "backstores", bss);
+
+	d = path_of("targets");
+	v = list_dir(d);
+	for (char **e = v; e && *e; e++) {
+		char *p;
+		char **w;
+		json_object *t, *tpgs;
+
+		if (asprintf(&p, "%s/%s", d, *e) < 0)
+			abort();
+		if (!is_dir(p)) {
+			free(p);
+			continue;
+		}
+		t = json_object_new_object();
+		tpgs = json_object_new_array();
+		json_object_object_add(t, "name", json_object_new_string(*e));
+		w = list_dir(p);
+		for (char **f = w; f && *f; f++) {
+			long n = prefixed_num(*f, "tpgt_", 65535);
+			char *q;
+
+			if (n < 1)
+				continue;
+			if (asprintf(&q, "%s/%s", p, *f) < 0)
+				abort();
+			if (is_dir(q))
+				json_object_array_add(tpgs, save_tpg(q, n));
+			free(q);
+		}
+		free_list(w);
+		json_object_object_add(t, "tpgs", tpgs);
+		json_object_array_add(tgts, t);
+		free(p);
+	}
+	free_list(v);
+	free(d);
+	json_object_object_add(top, "targets", tgts);
+
+	d = path_of("discovery_auth");
+	if (is_dir(d))
+		json_object_object_add(top, "discovery_auth", save_map(d));
+	free(d);
+	return top;
+}
+
+static int write_all(int fd, const char *s, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, s, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		s += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int cmd_save(int argc, char **argv)
+{
+	const char *file = KTGTCTL_SAVE_DEFAULT;
+	json_object *o;
+	const char *text;
+	char *tmp = NULL, *dir, *slash;
+	int ret, fd = -1, err = 0;
+
+	if ((ret = want_args(argc, 0, 1, "save")))
+		return ret;
+	if (argc == 1)
+		file = argv[0];
+	if (!*file)
+		return usage_err("save: empty FILE");
+	if (need_root())
+		return EXIT_FAIL;
+	o = save_config();
+	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+					      JSON_C_TO_STRING_NOSLASHESCAPE);
+	if (!strcmp(file, "-")) {
+		ret = puts(text) < 0 || fflush(stdout) ? EXIT_FAIL : EXIT_OK;
+		json_object_put(o);
+		return ret;
+	}
+	/* the default directory is ours to make */
+	dir = strdup(file);
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = 0;
+		if (!strcmp(file, KTGTCTL_SAVE_DEFAULT) && !is_dir(dir) && mkdir(dir, 0755) &&
+		    errno != EEXIST) {
+			report("save", "create", dir, NULL, errno);
+			err = 1;
+		}
+	} else {
+		free(dir);
+		dir = strdup(slash ? "/" : ".");
+	}
+	if (asprintf(&tmp, "%s.tmp", file) < 0)
+		abort();
+	if (!err) {
+		fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+		if (fd < 0 || fchmod(fd, 0600) || write_all(fd, text, strlen(text)) ||
+		    write_all(fd, "\n", 1) || fsync(fd)) {
+			report("save", "write", tmp, NULL, errno);
+			err = 1;
+		}
+		if (fd >= 0 && close(fd) && !err) {
+			report("save", "write", tmp, NULL, errno);
+			err = 1;
+		}
+		if (!err && rename(tmp, file)) {
+			report("save", "rename to", file, NULL, errno);
+			err = 1;
+		}
+		if (err && fd >= 0)
+			unlink(tmp);
+		if (!err) {
+			/* the rename itself must reach the disk */
+			int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+			if (dfd >= 0) {
+				fsync(dfd);
+				close(dfd);
+			}
+		}
+	}
+	free(tmp);
+	free(dir);
+	json_object_put(o);
+	return err ? EXIT_FAIL : EXIT_OK;
+}
+
+/* restore: one walk of the file that first only checks (apply = false:
+ * types, keys, names, references, conflicts) and then does it. */
+struct rs {
+	bool apply;
+	bool merge;
+	json_object *top;
+};
+
+static json_object *member(json_object *o, const char *key)
+{
+	json_object *v = NULL;
+
+	return json_object_object_get_ex(o, key, &v) ? v : NULL;
+}
+
+static bool has_member(json_object *o, const char *key)
+{
+	return json_object_object_get_ex(o, key, NULL);
+}
+
+static int need_type(json_object *v, json_type t, const char *ctx, const char *key)
+{
+	if (v && json_object_is_type(v, t))
+		return 0;
+	fail("%s: \"%s\" must be %s", ctx, key,
+	     t == json_type_object ? "an object" : t == json_type_array ? "an array" :
+	     t == json_type_string ? "a string" : t == json_type_int ? "an integer" :
+	     t == json_type_boolean ? "true or false" : "something else");
+	return -1;
+}
+
+static int check_keys(json_object *o, const char *ctx, const char *const *allowed)
+{
+	json_object_object_foreach(o, key, val) {
+		(void)val;
+		if (!ktgtctl_key_in(allowed, key)) {
+			fail("%s: unknown key \"%s\"", ctx, key);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int get_str(json_object *o, const char *key, const char *ctx, bool req,
+		   const char **out)
+{
+	*out = NULL;
+	if (!has_member(o, key)) {
+		if (!req)
+			return 0;
+		fail("%s: \"%s\" is missing", ctx, key);
+		return -1;
+	}
+	if (need_type(member(o, key), json_type_string, ctx, key))
+		return -1;
+	*out = json_object_get_string(member(o, key));
+	return 0;
+}
+
+static int get_int(json_object *o, const char *key, const char *ctx, bool req,
+		   int64_t min, int64_t max, int64_t *out, bool *present)
+{
+	*present = has_member(o, key);
+	if (!*present) {
+		if (!req)
+			return 0;
+		fail("%s: \"%s\" is missing", ctx, key);
+		return -1;
+	}
+	if (need_type(member(o, key), json_type_int, ctx, key))
+		return -1;
+	*out = json_object_get_int64(member(o, key));
+	if (*out < min || *out > max) {
+		fail("%s: \"%s\" is %lld, outside %lld-%lld", ctx, key, (long long)*out,
+		     (long long)min, (long long)max);
+		return -1;
+	}
+	return 0;
+}
+
+static int get_bool(json_object *o, const char *key, const char *ctx, bool *out,
+		    bool *present)
+{
+	*present = has_member(o, key);
+	if (!*present)
+		return 0;
+	if (need_type(member(o, key), json_type_boolean, ctx, key))
+		return -1;
+	*out = json_object_get_boolean(member(o, key));
+	return 0;
+}
+
+static int get_arr(json_object *o, const char *key, const char *ctx, json_object **out)
+{
+	*out = NULL;
+	if (!has_member(o, key))
+		return 0;
+	if (need_type(member(o, key), json_type_array, ctx, key))
+		return -1;
+	*out = member(o, key);
+	return 0;
+}
+
+/* Write @val unless the attribute already reads back as it. */
+static int set_attr(struct rs *rs, const char *what, const char *dir,
+		    const char *key, const char *val)
+{
+	char *cur;
+	int ret;
+
+	if (!rs->apply)
+		return 0;
+	cur = attr_at(dir, key);
+	if (cur && !strcmp(cur, val)) {
+		free(cur);
+		return 0;
+	}
+	free(cur);
+	/* configfs stores nothing for an empty write: an empty line clears */
+	ret = write_attr(what, dir, key, *val ? val : "\n");
+	return ret;
+}
+
+/* mkdir unless it exists (configfs makes the fixed groups itself). */
+static int ensure_dir(struct rs *rs, const char *what, const char *p)
+{
+	if (!rs->apply || is_dir(p))
+		return 0;
+	return do_mkdir(what, p);
+}
+
+/* A { "key": "string" } group, keys from @allowed, written into @dir. */
+static int rs_map(struct rs *rs, json_object *o, const char *key, const char *ctx,
+		  const char *const *allowed, const char *what, const char *dir)
+{
+	json_object *m = member(o, key);
+	char c[700];
+
+	if (!has_member(o, key))
+		return 0;
+	snprintf(c, sizeof(c), "%s: %s", ctx, key);
+	if (need_type(m, json_type_object, ctx, key) || check_keys(m, c, allowed))
+		return -1;
+	json_object_object_foreach(m, k, v) {
+		if (need_type(v, json_type_string, c, k))
+			return -1;
+	}
+	if (ensure_dir(rs, what, dir))
+		return -1;
+	json_object_object_foreach(m, k2, v2) {
+		if (set_attr(rs, what, dir, k2, json_object_get_string(v2)))
+			return -1;
+	}
+	return 0;
+}
+
+static int rs_backstore(struct rs *rs, json_object *b, size_t idx)
+{
+	static const char *const keys[] = { "type", "name", "enabled", "size_bytes",
+		"block_size", "unit_serial", "readonly", "dev", "path", NULL };
+	char ctx[64], what[400], num[32];
+	const char *type, *name, *serial, *devpath;
+	int64_t size, bsz;
+	bool sp, bp, ro, rop, en, enp, exists;
+	char *dir;
+	int ret = -1;
+
+	snprintf(ctx, sizeof(ctx), "backstores[%zu]", idx);
+	if (need_type(b, json_type_object, "backstores", ctx) || check_keys(b, ctx, keys) ||
+	    get_str(b, "type", ctx, true, &type) || get_str(b, "name", ctx, true, &name))
+		return -1;
+	if (ktgtctl_bs_type(type) < 0) {
+		fail("%s: unknown backstore type \"%s\" (ram, null, block, file)", ctx, type);
+		return -1;
+	}
+	if (ktgtctl_check_name(name)) {
+		fail("%s: bad backstore name \"%s\"", ctx, name);
+		return -1;
+	}
+	snprintf(what, sizeof(what), "backstore %s/%s", type, name);
+	if (get_int(b, "size_bytes", what, false, 0, INT64_MAX, &size, &sp) ||
+	    get_int(b, "block_size", what, false, 512, 4096, &bsz, &bp) ||
+	    get_str(b, "unit_serial", what, false, &serial) ||
+	    get_bool(b, "readonly", what, &ro, &rop) ||
+	    get_bool(b, "enabled", what, &en, &enp))
+		return -1;
+	devpath = NULL;
+	if (has_member(b, "dev") && strcmp(type, "block")) {
+		fail("%s: \"dev\" is only for block backstores", what);
+		return -1;
+	}
+	if (has_member(b, "path") && strcmp(type, "file")) {
+		fail("%s: \"path\" is only for file backstores", what);
+		return -1;
+	}
+	if (get_str(b, !strcmp(type, "block") ? "dev" : "path", what, false, &devpath))
+		return -1;
+
+	dir = path_of("backstores/%s/%s", type, name);
+	exists = is_dir(dir);
+	if (!rs->apply) {
+		if (exists && !rs->merge) {
+			fail("%s already exists (%s): clear the configuration first, or restore --merge",
+			     what, dir);
+			goto out;
+		}
+		ret = 0;
+		goto out;
+	}
+	if (!exists && do_mkdir(what, dir))
+		goto out;
+	if (devpath && set_attr(rs, what, dir, !strcmp(type, "block") ? "dev" : "path", devpath))
+		goto out;
+	snprintf(num, sizeof(num), "%lld", (long long)size);
+	if (sp && set_attr(rs, what, dir, "size_bytes", num))
+		goto out;
+	snprintf(num, sizeof(num), "%lld", (long long)bsz);
+	if (bp && set_attr(rs, what, dir, "block_size", num))
+		goto out;
+	if (serial && set_attr(rs, what, dir, "unit_serial", serial))
+		goto out;
+	if (rop && set_attr(rs, what, dir, "readonly", ro ? "1" : "0"))
+		goto out;
+	if (enp && set_attr(rs, what, dir, "enable", en ? "1" : "0"))
+		goto out;
+	ret = 0;
+out:
+	free(dir);
+	return ret;
+}
+
+/* Is TYPE/NAME a backstore of the file or of the running configuration? */
+static bool bs_known(struct rs *rs, const char *tn)
+{
+	json_object *a = member(rs->top, "backstores");
+	char *p;
+	bool found;
+
+	for (size_t i = 0; a && i < json_object_array_length(a); i++) {
+		json_object *b = json_object_array_get_idx(a, i);
+		const char *t = json_object_get_string(member(b, "type"));
+		const char *n = json_object_get_string(member(b, "name"));
+		size_t tl = strlen(t);
+
+		if (!strncmp(tn, t, tl) && tn[tl] == '/' && !strcmp(tn + tl + 1, n))
+			return true;
+	}
+	p = path_of("backstores/%s", tn);
+	found = is_dir(p);
+	free(p);
+	return found;
+}
+
+enum rs_phase { PH_OBJECTS, PH_ENABLE };
+
+static int rs_tpg(struct rs *rs, json_object *t, const char *iqn, const char *tctx,
+		  size_t idx, enum rs_phase ph)
+{
+	static const char *const keys[] = { "tpgt", "enable", "attrib", "param", "auth",
+		"luns", "portals", "acls", NULL };
+	char ctx[600], what[600], lwhat[700], sub[700];
+	int64_t tpgt;
+	bool tp, en, enp;
+	json_object *luns, *portals, *acls;
+	char *dir = NULL, *p;
+	int ret = -1;
+
+	snprintf(ctx, sizeof(ctx), "%s tpgs[%zu]", tctx, idx);
+	if (need_type(t, json_type_object, tctx, "tpgs[]") || check_keys(t, ctx, keys) ||
+	    get_int(t, "tpgt", ctx, true, 1, 65535, &tpgt, &tp))
+		return -1;
+	snprintf(what, sizeof(what), "tpg %s/%lld", iqn, (long long)tpgt);
+	if (get_bool(t, "enable", what, &en, &enp) || get_arr(t, "luns", what, &luns) ||
+	    get_arr(t, "portals", what, &portals) || get_arr(t, "acls", what, &acls))
+		return -1;
+	dir = path_of("targets/%s/tpgt_%lld", iqn, (long long)tpgt);
+	if (ph == PH_ENABLE) {
+		ret = enp ? set_attr(rs, what, dir, "enable", en ? "1" : "0") : 0;
+		goto out;
+	}
+	if (ensure_dir(rs, what, dir))
+		goto out;
+	snprintf(sub, sizeof(sub), "%s/attrib", dir);
+	if (rs_map(rs, t, "attrib", what, ktgtctl_attrib_keys, what, sub))
+		goto out;
+	snprintf(sub, sizeof(sub), "%s/param", dir);
+	if (rs_map(rs, t, "param", what, ktgtctl_param_keys, what, sub))
+		goto out;
+	snprintf(sub, sizeof(sub), "%s/auth", dir);
+	if (rs_map(rs, t, "auth", what, ktgtctl_auth_keys, what, sub))
+		goto out;
+
+	/* LUNs */
+	snprintf(sub, sizeof(sub), "%s/lun", dir);
+	if (luns && ensure_dir(rs, what, sub))
+		goto out;
+	for (size_t i = 0; luns && i < json_object_array_length(luns); i++) {
+		static const char *const lkeys[] = { "lun", "backstore", "link", NULL };
+		json_object *l = json_object_array_get_idx(luns, i);
+		const char *bs, *link;
+		int64_t n;
+		bool np;
+		char *ldir, *cur;
+
+		snprintf(lwhat, sizeof(lwhat), "%s luns[%zu]", what, i);
+		if (need_type(l, json_type_object, what, "luns[]") || check_keys(l, lwhat, lkeys) ||
+		    get_int(l, "lun", lwhat, true, 0, 255, &n, &np) ||
+		    get_str(l, "backstore", lwhat, false, &bs) ||
+		    get_str(l, "link", lwhat, false, &link))
+			goto out;
+		snprintf(lwhat, sizeof(lwhat), "lun %s/%lld/%lld", iqn, (long long)tpgt, (long long)n);
+		if (bs) {
+			const char *slash = strchr(bs, '/');
+
+			if (!slash || ktgtctl_bs_type(strndupa(bs, slash - bs)) < 0 ||
+			    ktgtctl_check_name(slash + 1)) {
+				fail("%s: \"backstore\" must be TYPE/NAME, not \"%s\"", lwhat, bs);
+				goto out;
+			}
+			if (!bs_known(rs, bs)) {
+				fail("%s: backstore %s is neither in the file nor configured", lwhat, bs);
+				goto out;
+			}
+		}
+		if (link && ktgtctl_check_name(link)) {
+			fail("%s: bad link name \"%s\"", lwhat, link);
+			goto out;
+		}
+		if (asprintf(&ldir, "%s/lun_%lld", sub, (long long)n) < 0)
+			abort();
+		cur = is_dir(ldir) ? dir_link(ldir, NULL) : NULL;
+		if (cur && bs && (strncmp(cur, "backstores/", 11) || strcmp(cur + 11, bs))) {
+			fail("%s already exports %s, not backstores/%s", lwhat, cur, bs);
+			free(cur);
+			free(ldir);
+			goto out;
+		}
+		if (rs->apply && ensure_dir(rs, lwhat, ldir)) {
+			free(cur);
+			free(ldir);
+			goto out;
+		}
+		if (rs->apply && bs && !cur) {
+			char *target = path_of("backstores/%s", bs), *lk, *bsname = strdup(bs);
+
+			*strchr(bsname, '/') = '_';
+			if (asprintf(&lk, "%s/%s", ldir, link ? link : bsname) < 0)
+				abort();
+			ret = do_symlink(lwhat, target, lk);
+			free(lk);
+			free(bsname);
+			free(target);
+			if (ret) {
+				free(ldir);
+				goto out;
+			}
+			ret = -1;
+		}
+		free(cur);
+		free(ldir);
+	}
+
+	/* ACLs and their mapped LUNs */
+	snprintf(sub, sizeof(sub), "%s/acls", dir);
+	if (acls && ensure_dir(rs, what, sub))
+		goto out;
+	for (size_t i = 0; acls && i < json_object_array_length(acls); i++) {
+		static const char *const akeys[] = { "name", "auth", "mapped_luns", NULL };
+		json_object *a = json_object_array_get_idx(acls, i), *maps;
+		const char *ini;
+		char awhat[900], *adir, *auth;
+
+		snprintf(awhat, sizeof(awhat), "%s acls[%zu]", what, i);
+		if (need_type(a, json_type_object, what, "acls[]") || check_keys(a, awhat, akeys) ||
+		    get_str(a, "name", awhat, true, &ini) ||
+		    get_arr(a, "mapped_luns", awhat, &maps))
+			goto out;
+		if (ktgtctl_check_name(ini)) {
+			fail("%s: bad initiator name \"%s\"", awhat, ini);
+			goto out;
+		}
+		snprintf(awhat, sizeof(awhat), "acl %s on %s", ini, what);
+		if (asprintf(&adir, "%s/%s", sub, ini) < 0 || asprintf(&auth, "%s/auth", adir) < 0)
+			abort();
+		if (ensure_dir(rs, awhat, adir) ||
+		    rs_map(rs, a, "auth", awhat, ktgtctl_auth_keys, awhat, auth)) {
+			free(adir);
+			free(auth);
+			goto out;
+		}
+		free(auth);
+		for (size_t j = 0; maps && j < json_object_array_length(maps); j++) {
+			static const char *const mkeys[] = { "mapped_lun", "lun", NULL };
+			json_object *m = json_object_array_get_idx(maps, j);
+			char mwhat[1000], *mdir, *ltarget, *cur;
+			int64_t mn, ln;
+			bool p1, found = false;
+
+			snprintf(mwhat, sizeof(mwhat), "%s mapped_luns[%zu]", awhat, j);
+			if (need_type(m, json_type_object, awhat, "mapped_luns[]") ||
+			    check_keys(m, mwhat, mkeys) ||
+			    get_int(m, "mapped_lun", mwhat, true, 0, 255, &mn, &p1) ||
+			    get_int(m, "lun", mwhat, true, 0, 255, &ln, &p1)) {
+				free(adir);
+				goto out;
+			}
+			snprintf(mwhat, sizeof(mwhat), "mapped LUN %lld of %s", (long long)mn, awhat);
+			for (size_t k = 0; luns && k < json_object_array_length(luns); k++)
+				if (json_object_get_int64(member(json_object_array_get_idx(luns, k),
+								 "lun")) == ln)
+					found = true;
+			if (asprintf(&ltarget, "%s/lun/lun_%lld", dir, (long long)ln) < 0 ||
+			    asprintf(&mdir, "%s/lun_%lld", adir, (long long)mn) < 0)
+				abort();
+			if (!found && !is_dir(ltarget)) {
+				fail("%s: LUN %lld is neither in the file nor configured", mwhat,
+				     (long long)ln);
+				free(ltarget);
+				free(mdir);
+				free(adir);
+				goto out;
+			}
+			cur = is_dir(mdir) ? dir_link(mdir, NULL) : NULL;
+			if (cur) {
+				const char *s = strrchr(cur, '/');
+
+				if (prefixed_num(s ? s + 1 : cur, "lun_", 65535) != ln) {
+					fail("%s already maps %s, not LUN %lld", mwhat, cur, (long long)ln);
+					free(cur);
+					free(ltarget);
+					free(mdir);
+					free(adir);
+					goto out;
+				}
+			}
+			if (rs->apply && !cur) {
+				char *lk;
+
+				if (asprintf(&lk, "%s/lun_%lld", mdir, (long long)ln) < 0)
+					abort();
+				if (ensure_dir(rs, mwhat, mdir) || do_symlink(mwhat, ltarget, lk)) {
+					free(lk);
+					free(ltarget);
+					free(mdir);
+					free(adir);
+					goto out;
+				}
+				free(lk);
+			}
+			free(cur);
+			free(ltarget);
+			free(mdir);
+		}
+		free(adir);
+	}
+
+	/* portals */
+	snprintf(sub, sizeof(sub), "%s/np", dir);
+	if (portals && ensure_dir(rs, what, sub))
+		goto out;
+	for (size_t i = 0; portals && i < json_object_array_length(portals); i++) {
+		json_object *a = json_object_array_get_idx(portals, i);
+		char pwhat[800];
+
+		if (need_type(a, json_type_string, what, "portals[]"))
+			goto out;
+		if (ktgtctl_check_portal(json_object_get_string(a))) {
+			fail("%s: bad portal \"%s\" (IPv4:PORT or [IPv6]:PORT)", what,
+			     json_object_get_string(a));
+			goto out;
+		}
+		snprintf(pwhat, sizeof(pwhat), "portal %s on %s", json_object_get_string(a), what);
+		if (asprintf(&p, "%s/%s", sub, json_object_get_string(a)) < 0)
+			abort();
+		if (ensure_dir(rs, pwhat, p)) {
+			free(p);
+			goto out;
+		}
+		free(p);
+	}
+	ret = 0;
+out:
+	free(dir);
+	return ret;
+}
+
+static int rs_targets(struct rs *rs, enum rs_phase ph)
+{
+	static const char *const keys[] = { "name", "tpgs", NULL };
+	json_object *a = member(rs->top, "targets");
+
+	for (size_t i = 0; a && i < json_object_array_length(a); i++) {
+		json_object *t = json_object_array_get_idx(a, i), *tpgs;
+		const char *iqn;
+		char ctx[300], *dir;
+
+		snprintf(ctx, sizeof(ctx), "targets[%zu]", i);
+		if (need_type(t, json_type_object, "targets", ctx) || check_keys(t, ctx, keys) ||
+		    get_str(t, "name", ctx, true, &iqn) || get_arr(t, "tpgs", ctx, &tpgs))
+			return -1;
+		if (ktgtctl_check_name(iqn)) {
+			fail("%s: bad target name \"%s\"", ctx, iqn);
+			return -1;
+		}
+		snprintf(ctx, sizeof(ctx), "target %s", iqn);
+		dir = path_of("targets/%s", iqn);
+		if (!rs->apply && !rs->merge && is_dir(dir)) {
+			fail("%s already exists (%s): clear the configuration first, or restore --merge",
+			     ctx, dir);
+			free(dir);
+			return -1;
+		}
+		if (ph == PH_OBJECTS && ensure_dir(rs, ctx, dir)) {
+			free(dir);
+			return -1;
+		}
+		free(dir);
+		for (size_t j = 0; tpgs && j < json_object_array_length(tpgs); j++)
+			if (rs_tpg(rs, json_object_array_get_idx(tpgs, j), iqn, ctx, j, ph))
+				return -1;
+	}
+	return 0;
+}
+
+static int rs_walk(struct rs *rs)
+{
+	static const char *const keys[] = { "version", "backstores", "targets",
+		"discovery_auth", NULL };
+	json_object *a;
+	int64_t ver;
+	bool vp;
+	char *dir;
+	int ret;
+
+	if (need_type(rs->top, json_type_object, "the file", "(top level)") ||
+	    check_keys(rs->top, "the file", keys) ||
+	    get_int(rs->top, "version", "the file", false, 1, 1, &ver, &vp) ||
+	    get_arr(rs->top, "backstores", "the file", &a))
+		return -1;
+	for (size_t i = 0; a && i < json_object_array_length(a); i++)
+		if (rs_backstore(rs, json_object_array_get_idx(a, i), i))
+			return -1;
+	if (get_arr(rs->top, "targets", "the file", &a) || rs_targets(rs, PH_OBJECTS) ||
+	    rs_targets(rs, PH_ENABLE))
+		return -1;
+	dir = path_of("discovery_auth");
+	ret = rs_map(rs, rs->top, "discovery_auth", "the file", ktgtctl_discovery_keys,
+		     "discovery-auth", dir);
+	free(dir);
+	return ret;
+}
+
+static char *read_file(const char *file, size_t *len)
+{
+	FILE *f = strcmp(file, "-") ? fopen(file, "re") : stdin;
+	char *buf = NULL;
+	size_t cap = 0, n = 0, r;
+
+	if (!f)
+		return NULL;
+	do {
+		if (n + 4096 > cap) {
+			cap = cap ? cap * 2 : 65536;
+			buf = realloc(buf, cap + 1);
+			if (!buf)
+				abort();
+		}
+		r = fread(buf + n, 1, cap - n, f);
+		n += r;
+	} while (r > 0);
+	if (ferror(f)) {
+		int e = errno;
+
+		free(buf);
+		if (f != stdin)
+			fclose(f);
+		errno = e;
+		return NULL;
+	}
+	if (f != stdin)
+		fclose(f);
+	buf[n] = 0;
+	*len = n;
+	return buf;
+}
+
+static int cmd_restore(int argc, char **argv)
+{
+	const char *file = NULL;
+	struct rs rs = { 0 };
+	struct json_tokener *tok;
+	enum json_tokener_error jerr;
+	size_t len, end;
+	unsigned line, col;
+	char *buf;
+	int ret;
+
+	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--merge"))
+			rs.merge = true;
+		else if (argv[i][0] == '-' && argv[i][1])
+			return usage_err("restore: unknown option '%s'", argv[i]);
+		else if (file)
+			return usage_err("restore: too many arguments");
+		else
+			file = argv[i];
+	}
+	if (!file)
+		file = KTGTCTL_SAVE_DEFAULT;
+	buf = read_file(file, &len);
+	if (!buf) {
+		fail("restore: cannot read %s: %s", file, strerror(errno));
+		return EXIT_FAIL;
+	}
+	tok = json_tokener_new();
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+	rs.top = json_tokener_parse_ex(tok, buf, (int)len);
+	jerr = json_tokener_get_error(tok);
+	end = json_tokener_get_parse_end(tok);
+	if (jerr == json_tokener_continue || (!rs.top && jerr == json_tokener_success)) {
+		ktgtctl_line_of(buf, len, len, &line, &col);
+		fail("restore: %s:%u: unexpected end of file (the JSON is incomplete); nothing was changed",
+		     file, line);
+		ret = EXIT_FAIL;
+		goto out;
+	}
+	if (jerr != json_tokener_success) {
+		ktgtctl_line_of(buf, len, end, &line, &col);
+		fail("restore: %s:%u:%u: %s; nothing was changed", file, line, col,
+		     json_tokener_error_desc(jerr));
+		ret = EXIT_FAIL;
+		goto out;
+	}
+	while (end < len && isspace((unsigned char)buf[end]))
+		end++;
+	if (end < len) {
+		ktgtctl_line_of(buf, len, end, &line, &col);
+		fail("restore: %s:%u:%u: unexpected text after the configuration; nothing was changed",
+		     file, line, col);
+		ret = EXIT_FAIL;
+		goto out;
+	}
+	if (need_root()) {
+		ret = EXIT_FAIL;
+		goto out;
+	}
+	/* check everything first: nothing changes unless all of it can */
+	rs.apply = false;
+	if (rs_walk(&rs)) {
+		fail("restore: %s was not applied; nothing was changed", file);
+		ret = EXIT_FAIL;
+		goto out;
+	}
+	rs.apply = true;
+	ret = rs_walk(&rs) ? EXIT_FAIL : EXIT_OK;
+	if (ret)
+		fail("restore: %s was applied only in part (see above); ktgtctl clear undoes it",
+		     file);
+out:
+	json_object_put(rs.top);
+	json_tokener_free(tok);
+	free(buf);
+	return ret;
+}
+
+/* ------------------------------------------------------------------ */
 
 static const struct {
 	const char *name;
@@ -1032,6 +2143,8 @@ static const struct {
 	{ "discovery-auth", cmd_discovery_auth, false },
 	{ "show", cmd_show, false },
 	{ "clear", cmd_clear, false },
+	{ "save", cmd_save, false },
+	{ "restore", cmd_restore, false },
 };
 
 int main(int argc, char **argv)

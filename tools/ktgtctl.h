@@ -3,6 +3,7 @@
 #ifndef KTGTCTL_H
 #define KTGTCTL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define KTGTCTL_VERSION "0.1"
@@ -21,5 +22,19 @@ int ktgtctl_check_portal(const char *s);
 int ktgtctl_check_name(const char *s);
 /* Index in ktgtctl_bs_types, or -1. */
 int ktgtctl_bs_type(const char *s);
+
+/* Saved configuration (ktgtctl save/restore). */
+#define KTGTCTL_SAVE_DEFAULT "/etc/ktgt/saveconfig.json"
+/* The attribute files of a TPG's attrib/, param/ and auth/ groups, of an
+ * ACL's auth/ and of discovery_auth/, as in Documentation/configfs-abi.rst. */
+extern const char *const ktgtctl_attrib_keys[];
+extern const char *const ktgtctl_param_keys[];
+extern const char *const ktgtctl_auth_keys[];
+extern const char *const ktgtctl_discovery_keys[];
+/* 1 if @key is in the NULL-terminated @keys, else 0. */
+int ktgtctl_key_in(const char *const *keys, const char *key);
+/* 1-based line and column of byte @off of @buf (@len bytes). */
+void ktgtctl_line_of(const char *buf, size_t len, size_t off,
+		     unsigned *line, unsigned *col);
 
 #endif

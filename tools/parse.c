@@ -104,3 +104,50 @@ int ktgtctl_bs_type(const char *s)
 			return i;
 	return -1;
 }
+
+const char *const ktgtctl_attrib_keys[] = {
+	"authentication", "generate_node_acls", "demo_mode_write_protect",
+	"default_cmdsn_depth", "nopin_interval", "nopin_response_timeout", NULL
+};
+
+const char *const ktgtctl_param_keys[] = {
+	"HeaderDigest", "DataDigest", "MaxConnections", "TargetAlias",
+	"InitialR2T", "ImmediateData", "MaxRecvDataSegmentLength",
+	"MaxBurstLength", "FirstBurstLength", "DefaultTime2Wait",
+	"DefaultTime2Retain", "MaxOutstandingR2T", "DataPDUInOrder",
+	"DataSequenceInOrder", "ErrorRecoveryLevel", "OFMarker", "IFMarker",
+	"OFMarkInt", "IFMarkInt", NULL
+};
+
+const char *const ktgtctl_auth_keys[] = {
+	"userid", "password", "mutual_userid", "mutual_password", NULL
+};
+
+const char *const ktgtctl_discovery_keys[] = {
+	"enforce", "userid", "password", "mutual_userid", "mutual_password", NULL
+};
+
+int ktgtctl_key_in(const char *const *keys, const char *key)
+{
+	for (; key && *keys; keys++)
+		if (!strcmp(*keys, key))
+			return 1;
+	return 0;
+}
+
+void ktgtctl_line_of(const char *buf, size_t len, size_t off,
+		     unsigned *line, unsigned *col)
+{
+	unsigned l = 1, c = 1;
+
+	for (size_t i = 0; i < off && i < len; i++) {
+		if (buf[i] == '\n') {
+			l++;
+			c = 1;
+		} else {
+			c++;
+		}
+	}
+	*line = l;
+	*col = c;
+}

@@ -124,5 +124,97 @@ run 0 "lun delete" lun delete $IQN 1 0
 [ ! -e "$T/lun/lun_0" ] && ok "LUN removed" || notok "LUN removed"
 run 0 "portal delete" portal delete $IQN 1 127.0.0.1:3260
 
+# ---- save / restore / clear, against hand-built trees ----
+S=$R/saved; E=$R/empty; F=$R/fresh
+mkroot() { mkdir -p "$1"/backstores/{ram,null,block,file} "$1"/targets "$1"/discovery_auth; }
+mkroot "$S"; mkroot "$E"; mkroot "$F"
+put() { mkdir -p "$(dirname "$1")"; printf '%s\n' "$2" > "$1"; }
+B=$S/backstores/ram/r0
+put $B/enable 1; put $B/size_bytes 1048576; put $B/block_size 4096; put $B/unit_serial SN-R0; put $B/readonly 0
+B=$S/backstores/block/b0
+put $B/enable 0; put $B/size_bytes 0; put $B/block_size 512; put $B/unit_serial SN-B0; put $B/readonly 1; put $B/dev /dev/sdz
+ST=$S/targets/$IQN/tpgt_2
+put $ST/enable 1; put $ST/attrib/generate_node_acls 0; put $ST/param/HeaderDigest CRC32C,None
+put $ST/auth/userid tu; mkdir -p "$ST/np/0.0.0.0:3260" "$ST/np/[::]:3261" $ST/lun/lun_0
+ln -s $S/backstores/ram/r0 $ST/lun/lun_0/ram_r0
+put $ST/acls/$INI/auth/password "p w"; put $ST/acls/$INI/auth/mutual_password mp
+mkdir -p $ST/acls/$INI/lun_3; ln -s ../../../lun/lun_0 $ST/acls/$INI/lun_3/lun_0
+put $S/discovery_auth/enforce 1; put $S/discovery_auth/userid du
+
+run 0 "save FILE" --root "$S" save "$R/s.json"
+[ "$(stat -c %a "$R/s.json")" = 600 ] && ok "saved file has mode 0600" || notok "saved file has mode 0600" "$(stat -c %a "$R/s.json")"
+[ ! -e "$R/s.json.tmp" ] && ok "no FILE.tmp left behind" || notok "no FILE.tmp left behind"
+json_is() { # DESC FILE PYTHON-EXPRESSION-OF-d
+	if python3 -c "import json,sys; d=json.load(open(sys.argv[1])); want=json.loads(sys.argv[2]); sys.exit(0 if d == want else print(json.dumps(d, indent=1)) or 1)" "$2" "$3" > "$R/py.out" 2>&1
+	then ok "$1"; else notok "$1" "$(cat "$R/py.out")"; fi
+}
+json_is "save of a hand-built tree is the expected JSON" "$R/s.json" '{"version": 1,
+ "backstores": [
+  {"type": "ram", "name": "r0", "size_bytes": 1048576, "block_size": 4096, "unit_serial": "SN-R0", "readonly": false, "enabled": true},
+  {"type": "block", "name": "b0", "size_bytes": 0, "block_size": 512, "unit_serial": "SN-B0", "readonly": true, "dev": "/dev/sdz", "enabled": false}],
+ "targets": [{"name": "iqn.2026-11.org.ktgt:t1", "tpgs": [{"tpgt": 2, "enable": true,
+   "attrib": {"generate_node_acls": "0"}, "param": {"HeaderDigest": "CRC32C,None"}, "auth": {"userid": "tu"},
+   "luns": [{"lun": 0, "backstore": "ram/r0", "link": "ram_r0"}],
+   "acls": [{"name": "iqn.2026-11.org.ktgt:ini1", "auth": {"mutual_password": "mp", "password": "p w"},
+             "mapped_luns": [{"mapped_lun": 3, "lun": 0}]}],
+   "portals": ["0.0.0.0:3260", "[::]:3261"]}]}],
+ "discovery_auth": {"enforce": "1", "userid": "du"}}'
+run 0 "save - prints the JSON" --root "$S" save -
+said "save - has the secrets" '"password": "p w"'
+
+run 0 "restore into an empty root" --root "$E" restore "$R/s.json"
+ET=$E/targets/$IQN/tpgt_2
+has "restore: ram size_bytes" $E/backstores/ram/r0/size_bytes 1048576
+has "restore: ram block_size" $E/backstores/ram/r0/block_size 4096
+has "restore: ram enabled" $E/backstores/ram/r0/enable 1
+has "restore: block dev" $E/backstores/block/b0/dev /dev/sdz
+has "restore: block readonly" $E/backstores/block/b0/readonly 1
+has "restore: param" $ET/param/HeaderDigest CRC32C,None
+has "restore: TPG auth" $ET/auth/userid tu
+has "restore: ACL password with a blank" $ET/acls/$INI/auth/password "p w"
+has "restore: TPG enabled" $ET/enable 1
+has "restore: discovery_auth" $E/discovery_auth/userid du
+link "restore: LUN links to the backstore" $ET/lun/lun_0/ram_r0 $E/backstores/ram/r0
+link "restore: mapped LUN links to the LUN" $ET/acls/$INI/lun_3/lun_0 $ET/lun/lun_0
+[ -d "$ET/np/0.0.0.0:3260" ] && [ -d "$ET/np/[::]:3261" ] && ok "restore: portals" || notok "restore: portals"
+run 0 "save of the restored tree" --root "$E" save "$R/e.json"
+cmp -s "$R/s.json" "$R/e.json" && ok "save, restore, save: the same file" || notok "save, restore, save: the same file" "$(diff "$R/s.json" "$R/e.json")"
+
+dump() { (cd "$1" && find . -printf '%y %p %l\n' | sort && find . -type f -exec md5sum {} + | sort); }
+before=$(dump "$E")
+run 1 "restore onto existing objects without --merge fails" --root "$E" restore "$R/s.json"
+said "the first conflicting object is named" "backstore ram/r0 already exists"
+[ "$before" = "$(dump "$E")" ] && ok "the refused restore changed nothing" || notok "the refused restore changed nothing"
+sed 's/"SN-R0"/"SN-NEW"/' "$R/s.json" > "$R/m.json"
+run 0 "restore --merge onto the same objects" --root "$E" restore --merge "$R/m.json"
+has "merge set the attribute that differs" $E/backstores/ram/r0/unit_serial SN-NEW
+
+sed '5s/: /: :/' "$R/s.json" > "$R/bad.json"
+run 1 "corrupted JSON is rejected" --root "$F" restore "$R/bad.json"
+said "with the file's line number" "bad.json:5:[0-9]+: "
+[ "$(find "$F" -mindepth 1 | wc -l)" = 7 ] && ok "and nothing was created" || notok "and nothing was created" "$(find "$F")"
+head -c 200 "$R/s.json" > "$R/trunc.json"
+run 1 "truncated JSON is rejected" --root "$F" restore "$R/trunc.json"
+said "as incomplete" "unexpected end of file"
+sed 's/"tpgt": 2,/"tpgt": 2, "colour": "red",/' "$R/s.json" > "$R/unk.json"
+run 1 "an unknown key is rejected" --root "$F" restore "$R/unk.json"
+said "the unknown key is named" 'unknown key "colour"'
+sed 's#"backstore": "ram/r0"#"backstore": "ram/nope"#' "$R/s.json" > "$R/ref.json"
+run 1 "a LUN of a missing backstore is rejected" --root "$F" restore "$R/ref.json"
+said "the backstore is named" "backstore ram/nope is neither in the file nor configured"
+[ "$(find "$F" -mindepth 1 | wc -l)" = 7 ] && ok "refused restores created nothing" || notok "refused restores created nothing" "$(find "$F")"
+run 1 "restore of a missing file" --root "$F" restore "$R/none.json"
+said "names the file" "cannot read $R/none.json"
+run 2 "restore with an unknown option" --root "$F" restore --bogus
+run 2 "save with two files" --root "$F" save a b
+
+# A plain directory keeps the attribute files configfs would not: clear
+# there can only unlink the links and empty discovery_auth.
+run 1 "clear of a plain directory cannot rmdir attribute-holding dirs" --root "$E" clear
+[ ! -e "$ET/acls/$INI/lun_3/lun_0" ] && [ ! -e "$ET/lun/lun_0/ram_r0" ] && ok "clear unlinked mapped LUNs and LUNs" || notok "clear unlinked mapped LUNs and LUNs"
+has "clear disabled the TPG" $ET/enable 0
+has "clear reset discovery_auth enforce" $E/discovery_auth/enforce 0
+has "clear reset discovery_auth userid" $E/discovery_auth/userid ""
+
 echo "1..$n"
 [ $failed = 0 ]

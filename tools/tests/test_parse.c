@@ -99,6 +99,22 @@ int main(void)
 	check(ktgtctl_bs_type("rd_mcp") == -1 && ktgtctl_bs_type(NULL) == -1,
 	      "unknown backstore type");
 
+	{
+		const char *j = "{\n  \"a\": 1,\n  x\n}";
+		unsigned l, c;
+
+		ktgtctl_line_of(j, strlen(j), 0, &l, &c);
+		check(l == 1 && c == 1, "line_of: offset 0 is line 1 column 1");
+		ktgtctl_line_of(j, strlen(j), strchr(j, 'x') - j, &l, &c);
+		check(l == 3 && c == 3, "line_of: the x is line 3 column 3");
+		ktgtctl_line_of(j, strlen(j), 1000, &l, &c);
+		check(l == 4, "line_of: past the end is the last line");
+	}
+	check(ktgtctl_key_in(ktgtctl_param_keys, "MaxBurstLength"), "keys: MaxBurstLength is a param");
+	check(!ktgtctl_key_in(ktgtctl_param_keys, "maxburstlength"), "keys: param names are case-sensitive");
+	check(ktgtctl_key_in(ktgtctl_attrib_keys, "generate_node_acls"), "keys: generate_node_acls is an attrib");
+	check(!ktgtctl_key_in(ktgtctl_auth_keys, "enforce"), "keys: enforce is not a TPG auth key");
+	check(ktgtctl_key_in(ktgtctl_discovery_keys, "enforce"), "keys: enforce is a discovery_auth key");
 	printf("1..%d\n", n);
 	return failed ? 1 : 0;
 }
