@@ -39,6 +39,7 @@ def works(t, label):
              repr(r), repr(res.status_pdu))
         try:
             s.logout(timeout=5)
+            s.conn.wait_closed(6)
         except (Closed, Timeout, OSError):
             pass
     except Exception as e:  # noqa: BLE001
@@ -161,7 +162,8 @@ def test_login_logout_cycles(t):
             s = new_session()
             s.login(IQN)
             r = s.logout(timeout=10)
-            if r.opcode == OP_LOGOUT_RSP and r.response == 0:
+            closed = s.conn.wait_closed(6)
+            if r.opcode == OP_LOGOUT_RSP and r.response == 0 and closed:
                 good += 1
             elif err is None:
                 err = "cycle %d: %r" % (i, r)
@@ -200,6 +202,7 @@ def test_concurrent_sessions(t):
                 results[i] = "read back differs (status %r)" % (r.status,)
                 return
             s.logout(timeout=30)
+            s.conn.wait_closed(10)
             results[i] = True
         except Exception as e:  # noqa: BLE001
             results[i] = repr(e)
