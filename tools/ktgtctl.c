@@ -1403,6 +1403,8 @@ static int cmd_save(int argc, char **argv)
 		file = argv[0];
 	if (!*file)
 		return usage_err("save: empty FILE");
+	if (file[0] == '-' && file[1])
+		return usage_err("save: unknown option '%s'", file);
 	if (need_root())
 		return EXIT_FAIL;
 	o = save_config();

@@ -207,6 +207,7 @@ run 1 "restore of a missing file" --root "$F" restore "$R/none.json"
 said "names the file" "cannot read $R/none.json"
 run 2 "restore with an unknown option" --root "$F" restore --bogus
 run 2 "save with two files" --root "$F" save a b
+run 2 "save with an unknown option" --root "$F" save --bogus
 
 # A plain directory keeps the attribute files configfs would not: clear
 # there can only unlink the links and empty discovery_auth.
