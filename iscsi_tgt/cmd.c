@@ -287,6 +287,7 @@ static int ktgt_scsi_cmd_start(struct ktgt_conn *conn)
 	cmd->dev = task->lun ? task->lun->dev : NULL;
 	cmd->nexus = &sess->nexus;
 	cmd->write_protect = sess->write_protect;
+	cmd->exp_len = edtl;
 	cmd->done = ktgt_task_scsi_done;
 
 	if (ktgt_scsi_parse(cmd)) {

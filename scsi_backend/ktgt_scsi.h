@@ -160,6 +160,7 @@ struct ktgt_cmd {
 	struct ktgt_dev *dev;		/* NULL: no LU at this LUN */
 	struct ktgt_nexus *nexus;
 	bool write_protect;		/* nexus-level WP (demo_mode_write_protect) */
+	u32 exp_len;			/* buffer size the initiator announced */
 	ktgt_cmd_done_t done;		/* completion, any context */
 
 	/* data buffer: set by the transport after parse, before execute */

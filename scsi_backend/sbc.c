@@ -488,7 +488,15 @@ out:
 static void ktgt_sbc_exec_caw(struct ktgt_cmd *cmd)
 {
 	if (!cmd->nr_blocks) {
-		ktgt_cmd_good(cmd);
+		/*
+		 * Zero blocks is a no-op, but data sent along with it means
+		 * the CDB's count is not what the initiator meant (an 8-bit
+		 * count of 256 wrapped to 0): refuse rather than ignore.
+		 */
+		if (cmd->exp_len)
+			ktgt_cmd_complete_sense(cmd, KTGT_SK_ILLEGAL_REQUEST, 0x24, 0x00);
+		else
+			ktgt_cmd_good(cmd);
 		return;
 	}
 	ktgt_sbc_defer(cmd, ktgt_sbc_caw_work, KTGT_GATE_EXCL);
