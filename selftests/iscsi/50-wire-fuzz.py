@@ -14,7 +14,7 @@ READ(10) of LBA 0 must work.
 
 Environment: FUZZ_SEED (default 0x6b746774), FUZZ_ITERS (mutations, default
 1200), FUZZ_BATCH (per batch, default 24), FUZZ_TIME (seconds; no new batch
-starts after it, default 90).  The seed and the iterations run are printed.
+starts after it, default 70).  The seed and the iterations run are printed.
 """
 
 import os
@@ -30,7 +30,7 @@ from pdu import *  # noqa: E402,F401,F403
 SEED = int(env("FUZZ_SEED", "0x6b746774"), 0)
 ITERS = int(env("FUZZ_ITERS", "1200"), 0)
 BATCH = max(1, int(env("FUZZ_BATCH", "24"), 0))
-TLIMIT = float(env("FUZZ_TIME", "90"))
+TLIMIT = float(env("FUZZ_TIME", "70"))
 # FUZZ_RACY=1: close right after the final Login Response / Logout Response
 # instead of first letting the target finish with it (a NOP-Out round trip,
 # a short pause).  That reaches a known target race (a connection freed
