@@ -542,7 +542,9 @@ void ktgt_pdu_sent(struct ktgt_conn *conn, struct ktgt_tx_pdu *pdu)
 		 */
 		conn->state = KTGT_CONN_LOGOUT;
 		kernel_sock_shutdown(conn->sock, SHUT_WR);
-		mod_delayed_work(ktgt_wq, &conn->timeout_work, KTGT_LINGER_TIMEOUT);
+		if (!READ_ONCE(conn->closing))
+			mod_delayed_work(ktgt_wq, &conn->timeout_work,
+					 KTGT_LINGER_TIMEOUT);
 	}
 	ktgt_tx_pdu_free(pdu);
 }

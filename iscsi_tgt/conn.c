@@ -677,9 +677,14 @@ static void ktgt_conn_release_work(struct work_struct *w)
 
 	ktgt_conn_restore_callbacks(conn);
 	kernel_sock_shutdown(conn->sock, SHUT_RDWR);
+	/*
+	 * io_work first: it is what arms the timers (login done, linger,
+	 * ping answered), and with conn->closing set nothing queues it again.
+	 * Then the timers, which do not re-arm themselves once closing.
+	 */
+	cancel_work_sync(&conn->io_work);
 	cancel_delayed_work_sync(&conn->timeout_work);
 	cancel_delayed_work_sync(&conn->nopin_work);
-	cancel_work_sync(&conn->io_work);
 
 	spin_lock_irq(&conn->tx_lock);
 	wait_event_lock_irq(conn->exec_wq, !conn->nr_exec, conn->tx_lock);
@@ -783,7 +788,8 @@ void ktgt_conn_start_pings(struct ktgt_conn *conn)
 {
 	struct ktgt_session *sess = conn->sess;
 
-	if (sess->type == KTGT_SESSION_NORMAL && sess->nopin_interval)
+	if (sess->type == KTGT_SESSION_NORMAL && sess->nopin_interval &&
+	    !READ_ONCE(conn->closing))
 		queue_delayed_work(ktgt_wq, &conn->nopin_work, sess->nopin_interval * HZ);
 }
 
