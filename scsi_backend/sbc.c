@@ -708,8 +708,12 @@ int ktgt_sbc_parse_write_same(struct ktgt_cmd *cmd)
 		return ret;
 	if (!cmd->nr_blocks)			/* WSNZ=1 */
 		return ktgt_cmd_parse_invalid_cdb(cmd, ktgt_len_field(cdb), 7);
-	if (cdb[1] & 0x08)
+	if (cdb[1] & 0x08) {
+		/* a fully provisioned LU (LBPME=0) does not take the UNMAP bit */
+		if (!cmd->dev->lbp)
+			return ktgt_cmd_parse_invalid_cdb(cmd, 1, 3);
 		cmd->scsi_flags |= KTGT_CMDF_WS_UNMAP;
+	}
 	if (ndob)
 		cmd->scsi_flags |= KTGT_CMDF_WS_NDOB;
 	return ktgt_sbc_set(cmd, KTGT_DIR_WRITE,
