@@ -314,7 +314,12 @@ static int ktgt_login_attach(struct ktgt_conn *conn)
 			list_for_each_entry(c, &old->conns, sess_node)
 				if (c->cid == login->cid)
 					same_cid = true;
-			if (!same_cid && old->nr_conns >= old->params.max_connections) {
+			/*
+			 * Commands are not yet ordered across connections
+			 * (MC/S): a session has one connection whatever
+			 * MaxConnections says, until that is implemented.
+			 */
+			if (!same_cid && old->nr_conns >= 1) {
 				status = KTGT_STATUS(INITIATOR_ERR, TOO_MANY_CONNS);
 			} else {
 				list_for_each_entry(c, &old->conns, sess_node)
