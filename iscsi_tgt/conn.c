@@ -587,14 +587,21 @@ fail:
 	ktgt_conn_close(conn);
 }
 
+/* Run io_work soon, unless the connection is closing. */
+static void ktgt_conn_kick(struct ktgt_conn *conn)
+{
+	if (!READ_ONCE(conn->closing))
+		queue_work_on(conn->cpu, ktgt_wq, &conn->io_work);
+}
+
 static void ktgt_sk_data_ready(struct sock *sk)
 {
 	struct ktgt_conn *conn;
 
 	read_lock_bh(&sk->sk_callback_lock);
 	conn = sk->sk_user_data;
-	if (conn && !READ_ONCE(conn->closing))
-		queue_work_on(conn->cpu, ktgt_wq, &conn->io_work);
+	if (conn)
+		ktgt_conn_kick(conn);
 	read_unlock_bh(&sk->sk_callback_lock);
 }
 
@@ -606,8 +613,7 @@ static void ktgt_sk_write_space(struct sock *sk)
 	conn = sk->sk_user_data;
 	if (conn && sk_stream_is_writeable(sk)) {
 		clear_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
-		if (!READ_ONCE(conn->closing))
-			queue_work_on(conn->cpu, ktgt_wq, &conn->io_work);
+		ktgt_conn_kick(conn);
 	}
 	read_unlock_bh(&sk->sk_callback_lock);
 }
