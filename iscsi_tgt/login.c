@@ -340,11 +340,18 @@ static int ktgt_login_attach(struct ktgt_conn *conn)
 	/* Session reinstatement: same initiator and ISID end the old one. */
 	mutex_lock(&ktgt_sess_mutex);
 	old = ktgt_session_find(info.tpg, n->initiator_name, login->isid, 0);
-	if (old && info.type == KTGT_SESSION_NORMAL)
+	if (old && info.type == KTGT_SESSION_NORMAL) {
+		pr_info_ratelimited("%s ISID %6phN: reinstating session TSIH %u\n",
+				    n->initiator_name, login->isid, old->tsih);
 		ktgt_session_close(old);
+	}
 	mutex_unlock(&ktgt_sess_mutex);
 	ktgt_session_add(sess, conn);
 	login->tsih = sess->tsih;
+	if (info.type == KTGT_SESSION_NORMAL)
+		pr_info_ratelimited("%s ISID %6phN logged in to %s tpgt %u from %pISpc: TSIH %u\n",
+				    n->initiator_name, login->isid, n->target_name,
+				    info.tpg->tpgt, &conn->peer, sess->tsih);
 out:
 	mutex_unlock(&ktgt_cfg_mutex);
 	return status;
