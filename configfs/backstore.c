@@ -170,6 +170,18 @@ static ssize_t ktgt_bs_readonly_store(struct config_item *item,
 	return count;
 }
 
+/* Persistent reservations as text (scsi_backend/pr.c). */
+static ssize_t ktgt_bs_pr_state_show(struct config_item *item, char *page)
+{
+	return ktgt_pr_state_show(to_ktgt_dev(item), page);
+}
+
+static ssize_t ktgt_bs_pr_state_store(struct config_item *item,
+				      const char *page, size_t count)
+{
+	return ktgt_pr_state_store(to_ktgt_dev(item), page, count);
+}
+
 static ssize_t ktgt_bs_path_show_common(struct config_item *item, char *page)
 {
 	struct ktgt_dev *dev = to_ktgt_dev(item);
@@ -231,6 +243,7 @@ CONFIGFS_ATTR(ktgt_bs_, size_bytes);
 CONFIGFS_ATTR(ktgt_bs_, block_size);
 CONFIGFS_ATTR(ktgt_bs_, unit_serial);
 CONFIGFS_ATTR(ktgt_bs_, readonly);
+CONFIGFS_ATTR(ktgt_bs_, pr_state);
 CONFIGFS_ATTR(ktgt_bs_, dev);
 CONFIGFS_ATTR(ktgt_bs_, path);
 
@@ -240,6 +253,7 @@ static struct configfs_attribute *ktgt_bs_mem_attrs[] = {
 	&ktgt_bs_attr_block_size,
 	&ktgt_bs_attr_unit_serial,
 	&ktgt_bs_attr_readonly,
+	&ktgt_bs_attr_pr_state,
 	NULL,
 };
 
@@ -249,6 +263,7 @@ static struct configfs_attribute *ktgt_bs_block_attrs[] = {
 	&ktgt_bs_attr_block_size,
 	&ktgt_bs_attr_unit_serial,
 	&ktgt_bs_attr_readonly,
+	&ktgt_bs_attr_pr_state,
 	&ktgt_bs_attr_dev,
 	NULL,
 };
@@ -259,6 +274,7 @@ static struct configfs_attribute *ktgt_bs_file_attrs[] = {
 	&ktgt_bs_attr_block_size,
 	&ktgt_bs_attr_unit_serial,
 	&ktgt_bs_attr_readonly,
+	&ktgt_bs_attr_pr_state,
 	&ktgt_bs_attr_path,
 	NULL,
 };

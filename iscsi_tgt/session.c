@@ -67,6 +67,8 @@ struct ktgt_session *ktgt_session_alloc(const struct ktgt_session_info *info)
 	sess->nexus.reports_loss = true;	/* see ktgt_session_nexus_loss() */
 	sess->nexus.rel_port_id = info->tpg ? info->tpg->tpgt : 0;
 	sess->nexus.target_name = sess->target_name;
+	sess->nexus.initiator_name = sess->initiator_name;
+	memcpy(sess->nexus.isid, sess->isid, sizeof(sess->nexus.isid));
 	return sess;
 }
 

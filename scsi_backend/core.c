@@ -57,6 +57,10 @@ struct ktgt_dev *ktgt_dev_alloc(enum ktgt_dev_type type, const char *name)
 	dev = kzalloc(sizeof(*dev), GFP_KERNEL);
 	if (!dev)
 		return ERR_PTR(-ENOMEM);
+	if (ktgt_pr_dev_init(dev)) {
+		kfree(dev);
+		return ERR_PTR(-ENOMEM);
+	}
 
 	kref_init(&dev->kref);
 	mutex_init(&dev->lock);
@@ -162,6 +166,7 @@ static void ktgt_dev_release(struct kref *kref)
 
 	if (dev->enabled)
 		dev->ops->close(dev);
+	ktgt_pr_dev_free(dev);
 	mutex_destroy(&dev->lock);
 	kfree(dev);
 }
@@ -667,6 +672,11 @@ void ktgt_scsi_execute(struct ktgt_cmd *cmd)
 	if (cmd->dir == KTGT_DIR_WRITE && cmd->data_len > cmd->buf_len &&
 	    !(cmd->scsi_flags & KTGT_CMDF_TRUNCATE)) {
 		ktgt_cmd_complete_sense(cmd, KTGT_SK_ILLEGAL_REQUEST, 0x24, 0x00);
+		return;
+	}
+	/* persistent reservations: checked in CmdSN order, not at receipt */
+	if (cmd->dev && ktgt_pr_conflict(cmd)) {
+		ktgt_cmd_complete(cmd, KTGT_SAM_RESERVATION_CONFLICT);
 		return;
 	}
 	cmd->xfer_len = 0;

@@ -114,6 +114,7 @@ struct ktgt_dev {
 	struct list_head io_waiters;	/* of ktgt_cmd, FIFO */
 	/* RESERVE(6/10) holder, compared only, never dereferenced */
 	const struct ktgt_nexus *reserved_by;
+	struct ktgt_pr *pr;		/* persistent reservations (pr.c) */
 
 	void *priv;			/* backend private */
 };
@@ -138,6 +139,9 @@ struct ktgt_nexus {
 	const struct ktgt_nexus_ops *ops;
 	u16 rel_port_id;		/* relative target port (= TPGT) */
 	const char *target_name;	/* for VPD 0x83 SCSI name designator */
+	/* initiator port, for persistent reservations: iSCSI name + ISID */
+	const char *initiator_name;
+	u8 isid[6];
 	/*
 	 * Set by a transport that calls ktgt_dev_nexus_gone() when this
 	 * nexus ends and ktgt_dev_lun_reset() on LU/target resets: only then
@@ -251,6 +255,11 @@ const struct ktgt_backend_ops *ktgt_backend_ops(enum ktgt_dev_type type);
 void ktgt_dev_nexus_gone(struct ktgt_dev *dev, const struct ktgt_nexus *nexus);
 /* LOGICAL UNIT RESET / TARGET RESET: drops any RESERVE(6/10). */
 void ktgt_dev_lun_reset(struct ktgt_dev *dev);
+
+/* backstores/<type>/<name>/pr_state: persistent reservations as text */
+ssize_t ktgt_pr_state_show(struct ktgt_dev *dev, char *page);
+ssize_t ktgt_pr_state_store(struct ktgt_dev *dev, const char *page,
+			    size_t count);
 
 int ktgt_scsi_init(void);
 void ktgt_scsi_exit(void);

@@ -114,6 +114,13 @@ int ktgt_sbc_parse_pre_fetch(struct ktgt_cmd *cmd);
 int ktgt_sbc_parse_get_lba_status(struct ktgt_cmd *cmd);
 void ktgt_sbc_io_done(struct ktgt_cmd *cmd);
 
+/* pr.c: persistent reservations */
+int ktgt_pr_dev_init(struct ktgt_dev *dev);
+void ktgt_pr_dev_free(struct ktgt_dev *dev);
+bool ktgt_pr_conflict(struct ktgt_cmd *cmd);
+int ktgt_pr_parse_in(struct ktgt_cmd *cmd);
+int ktgt_pr_parse_out(struct ktgt_cmd *cmd);
+
 /* backstores */
 extern const struct ktgt_backend_ops ktgt_ram_ops;
 extern const struct ktgt_backend_ops ktgt_null_ops;

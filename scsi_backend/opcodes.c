@@ -4,6 +4,7 @@
  * REPORT SUPPORTED OPERATION CODES all come from this one table.
  */
 #include "ktgt_scsi_int.h"
+#include "ktgt_pr.h"
 
 #define KTGT_NO_LU	(KTGT_OPF_NO_LU | KTGT_OPF_NOT_READY_OK | KTGT_OPF_RESV_OK)
 
@@ -63,6 +64,24 @@ const struct ktgt_opdesc ktgt_opdescs[] = {
 	  { 0x57, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00 } },
 	{ KTGT_OP_MODE_SENSE_10, false, 0, 10, 0, ktgt_spc_parse_mode_sense,
 	  { 0x5a, 0x18, 0xff, 0xff, 0x00, 0x00, 0x00, 0xff, 0xff, 0x00 } },
+#define KTGT_PRIN(sa) \
+	{ KTGT_OP_PR_IN, true, sa, 10, 0, ktgt_pr_parse_in, \
+	  { 0x5e, 0x1f, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0x00 } }
+	KTGT_PRIN(KTGT_PRIN_READ_KEYS),
+	KTGT_PRIN(KTGT_PRIN_READ_RESERVATION),
+	KTGT_PRIN(KTGT_PRIN_REPORT_CAPABILITIES),
+	KTGT_PRIN(KTGT_PRIN_READ_FULL_STATUS),
+#define KTGT_PROUT(sa) \
+	{ KTGT_OP_PR_OUT, true, sa, 10, 0, ktgt_pr_parse_out, \
+	  { 0x5f, 0x1f, 0xff, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0x00 } }
+	KTGT_PROUT(KTGT_PROUT_REGISTER),
+	KTGT_PROUT(KTGT_PROUT_RESERVE),
+	KTGT_PROUT(KTGT_PROUT_RELEASE),
+	KTGT_PROUT(KTGT_PROUT_CLEAR),
+	KTGT_PROUT(KTGT_PROUT_PREEMPT),
+	KTGT_PROUT(KTGT_PROUT_PREEMPT_AND_ABORT),
+	KTGT_PROUT(KTGT_PROUT_REGISTER_IGNORE),
+	KTGT_PROUT(KTGT_PROUT_REGISTER_AND_MOVE),
 	{ KTGT_OP_READ_16, false, 0, 16, 0, ktgt_sbc_parse_rw,
 	  { 0x88, 0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
 	    0xff, 0xff, 0xff, 0xff, 0x1f, 0x00 } },
