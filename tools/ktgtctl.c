@@ -1115,6 +1115,26 @@ static void save_str(json_object *o, const char *key, const char *dir)
 	free(v);
 }
 
+/*
+ * Persistent reservations outlive a power loss only with APTPL (SPC-4
+ * 5.13.5): then, and only then, the backstore's pr_state is saved.
+ */
+static void save_pr_state(json_object *o, const char *dir)
+{
+	char *p, *v;
+
+	if (asprintf(&p, "%s/pr_state", dir) < 0)
+		abort();
+	v = read_attr(p);
+	if (!v && errno != ENOENT)
+		fail("warning: %s: %s; persistent reservations not saved", p,
+		     strerror(errno));
+	else if (v && !strncmp(v, "aptpl 1\n", 8))
+		json_object_object_add(o, "pr_state", json_object_new_string(v));
+	free(v);
+	free(p);
+}
+
 /* Every regular file of @dir as "name": "value" (secrets included). */
 static json_object *save_map(const char *dir)
 {
@@ -1320,6 +1340,7 @@ static json_object *save_config(void)
 			if (!strcmp(ktgtctl_bs_types[i], "file"))
 				save_str(b, "path", p);
 			save_bool(b, "enabled", p, "enable");
+			save_pr_state(b, p);
 			json_object_array_add(bss, b);
 			free(p);
 		}
@@ -1623,9 +1644,9 @@ static int rs_map(struct rs *rs, json_object *o, const char *key, const char *ct
 static int rs_backstore(struct rs *rs, json_object *b, size_t idx)
 {
 	static const char *const keys[] = { "type", "name", "enabled", "size_bytes",
-		"block_size", "unit_serial", "readonly", "dev", "path", NULL };
+		"block_size", "unit_serial", "readonly", "dev", "path", "pr_state", NULL };
 	char ctx[64], what[400], num[32];
-	const char *type, *name, *serial, *devpath;
+	const char *type, *name, *serial, *devpath, *prs;
 	int64_t size, bsz;
 	bool sp, bp, ro, rop, en, enp, exists;
 	char *dir;
@@ -1648,7 +1669,8 @@ static int rs_backstore(struct rs *rs, json_object *b, size_t idx)
 	    get_int(b, "block_size", what, false, 512, 4096, &bsz, &bp) ||
 	    get_str(b, "unit_serial", what, false, &serial) ||
 	    get_bool(b, "readonly", what, &ro, &rop) ||
-	    get_bool(b, "enabled", what, &en, &enp))
+	    get_bool(b, "enabled", what, &en, &enp) ||
+	    get_str(b, "pr_state", what, false, &prs))
 		return -1;
 	devpath = NULL;
 	if (has_member(b, "dev") && strcmp(type, "block")) {
@@ -1686,6 +1708,9 @@ static int rs_backstore(struct rs *rs, json_object *b, size_t idx)
 	if (serial && set_attr(rs, what, dir, "unit_serial", serial))
 		goto out;
 	if (rop && set_attr(rs, what, dir, "readonly", ro ? "1" : "0"))
+		goto out;
+	/* the kernel takes it only while nobody is registered */
+	if (prs && set_attr(rs, what, dir, "pr_state", prs))
 		goto out;
 	if (enp && set_attr(rs, what, dir, "enable", en ? "1" : "0"))
 		goto out;
