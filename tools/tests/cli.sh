@@ -131,8 +131,11 @@ mkroot "$S"; mkroot "$E"; mkroot "$F"
 put() { mkdir -p "$(dirname "$1")"; printf '%s\n' "$2" > "$1"; }
 B=$S/backstores/ram/r0
 put $B/enable 1; put $B/size_bytes 1048576; put $B/block_size 4096; put $B/unit_serial SN-R0; put $B/readonly 0
+PRS=$'aptpl 1\ngeneration 2\ntype 1\nscope 0\nreg key=0x00000000000000a1 holder=1 all_tg_pt=0 tpgt=1 initiator=iqn.x,i,0x23d000000001 target=iqn.t'
+put $B/pr_state "$PRS"
 B=$S/backstores/block/b0
 put $B/enable 0; put $B/size_bytes 0; put $B/block_size 512; put $B/unit_serial SN-B0; put $B/readonly 1; put $B/dev /dev/sdz
+put $B/pr_state $'aptpl 0\ngeneration 5\ntype 0\nscope 0\nreg key=0x00000000000000b2 holder=0 all_tg_pt=0 tpgt=1 initiator=iqn.y target=iqn.t'
 ST=$S/targets/$IQN/tpgt_2
 put $ST/enable 1; put $ST/attrib/generate_node_acls 0; put $ST/param/HeaderDigest CRC32C,None
 put $ST/auth/userid tu; mkdir -p "$ST/np/0.0.0.0:3260" "$ST/np/[::]:3261" $ST/lun/lun_0
@@ -150,7 +153,8 @@ json_is() { # DESC FILE PYTHON-EXPRESSION-OF-d
 }
 json_is "save of a hand-built tree is the expected JSON" "$R/s.json" '{"version": 1,
  "backstores": [
-  {"type": "ram", "name": "r0", "size_bytes": 1048576, "block_size": 4096, "unit_serial": "SN-R0", "readonly": false, "enabled": true},
+  {"type": "ram", "name": "r0", "size_bytes": 1048576, "block_size": 4096, "unit_serial": "SN-R0", "readonly": false, "enabled": true,
+   "pr_state": "aptpl 1\ngeneration 2\ntype 1\nscope 0\nreg key=0x00000000000000a1 holder=1 all_tg_pt=0 tpgt=1 initiator=iqn.x,i,0x23d000000001 target=iqn.t"},
   {"type": "block", "name": "b0", "size_bytes": 0, "block_size": 512, "unit_serial": "SN-B0", "readonly": true, "dev": "/dev/sdz", "enabled": false}],
  "targets": [{"name": "iqn.2026-11.org.ktgt:t1", "tpgs": [{"tpgt": 2, "enable": true,
    "attrib": {"generate_node_acls": "0"}, "param": {"HeaderDigest": "CRC32C,None"}, "auth": {"userid": "tu"},
@@ -169,6 +173,8 @@ has "restore: ram block_size" $E/backstores/ram/r0/block_size 4096
 has "restore: ram enabled" $E/backstores/ram/r0/enable 1
 has "restore: block dev" $E/backstores/block/b0/dev /dev/sdz
 has "restore: block readonly" $E/backstores/block/b0/readonly 1
+has "restore: APTPL persistent reservations" $E/backstores/ram/r0/pr_state "$PRS"
+[ ! -e $E/backstores/block/b0/pr_state ] && ok "reservations without APTPL are not saved" || notok "reservations without APTPL are not saved"
 has "restore: param" $ET/param/HeaderDigest CRC32C,None
 has "restore: TPG auth" $ET/auth/userid tu
 has "restore: ACL password with a blank" $ET/acls/$INI/auth/password "p w"
