@@ -112,7 +112,7 @@ static const char *ktgt_pr_nexus_iname(const struct ktgt_nexus *nexus)
 static bool ktgt_pr_reg_match(const struct ktgt_pr_reg *reg,
 			      const struct ktgt_nexus *nexus)
 {
-	if (strcasecmp(reg->iname, ktgt_pr_nexus_iname(nexus)))
+	if (!nexus || strcasecmp(reg->iname, ktgt_pr_nexus_iname(nexus)))
 		return false;
 	if (reg->has_isid && memcmp(reg->isid, nexus->isid, 6))
 		return false;
@@ -601,6 +601,11 @@ static void ktgt_pr_exec_out(struct ktgt_cmd *cmd)
 	u32 len;
 	int ret;
 
+	/* an I_T nexus without an initiator port name cannot register */
+	if (!cmd->nexus || !cmd->nexus->initiator_name) {
+		ktgt_cmd_complete(cmd, KTGT_SAM_RESERVATION_CONFLICT);
+		return;
+	}
 	if (ktgt_cmd_read_params(cmd, &p, &len))
 		return;
 	ret = ktgt_pr_out_decode(cmd->cdb, p, len, &o, &e);

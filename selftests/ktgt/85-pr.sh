@@ -39,6 +39,27 @@ for s in $PR_SUITES; do
 done
 t_run "teardown" ktgt_teardown
 
+# ------------------------------------------------ pr_state (configfs ABI)
+S=$KTGT_CFS/backstores/ram/prcfg/pr_state
+R1='reg key=0x00000000000000a1 holder=1 all_tg_pt=0 tpgt=1 initiator=iqn.2026-11.org.ktgt:x,i,0x23d000000001 target=iqn.2026-11.org.ktgt:t'
+R2='reg key=0x00000000000000b2 holder=0 all_tg_pt=1 tpgt=2 initiator=iqn.2026-11.org.ktgt:y target=-'
+t_run "backstore ram/prcfg" ktgt_backstore ram prcfg $((1 << 20))
+t_file "pr_state of a new backstore" $S $'aptpl 0\ngeneration 0\ntype 0\nscope 0'
+t_errno "pr_state: unknown line: EINVAL" EINVAL write $S $'colour red\n'
+t_errno "pr_state: a type without a holder: EINVAL" EINVAL write $S $'type 1\n'
+t_errno "pr_state: a holder without a type: EINVAL" EINVAL write $S "$R1"
+t_errno "pr_state: type 2: EINVAL" EINVAL write $S $'type 2\n'"$R1"
+t_errno "pr_state: scope 1: EINVAL" EINVAL write $S $'scope 1\n'
+t_errno "pr_state: a reg without a key: EINVAL" EINVAL write $S 'reg initiator=iqn.x'
+t_errno "pr_state: a zero key: EINVAL" EINVAL write $S 'reg key=0 initiator=iqn.x'
+t_errno "pr_state: a bad ISID: EINVAL" EINVAL write $S 'reg key=1 initiator=iqn.x,i,0x12'
+t_file "refused writes changed nothing" $S $'aptpl 0\ngeneration 0\ntype 0\nscope 0'
+t_errno "pr_state: restore two registrations and a reservation" OK write $S \
+	$'aptpl 1\ngeneration 7\ntype 1\nscope 0\n'"$R1"$'\n'"$R2"
+t_file "pr_state reads back what was restored" $S $'aptpl 1\ngeneration 7\ntype 1\nscope 0\n'"$R1"$'\n'"$R2"
+t_errno "pr_state: EBUSY while registrations exist" EBUSY write $S $'aptpl 0\n'
+t_run "rmdir the backstore" rmdir $KTGT_CFS/backstores/ram/prcfg
+
 # ---------------------------------------------- two open-iscsi initiators
 T=iqn.2026-11.org.ktgt:pr
 P=127.0.0.1:3260
