@@ -133,7 +133,7 @@ expect() {
 }
 
 prout() { sg_persist --out --no-inquiry "$@" > /tmp/prout.log 2>&1; }
-keys_of() { sg_persist --in --no-inquiry -k "$1" 2>&1 | grep -o '0x[0-9a-f]*' | sort | tr '\n' ' '; }
+keys_of() { sg_persist --in --no-inquiry -k "$1" 2>&1 | awk '$1 ~ /^0x/ {print $1}' | sort | tr '\n' ' '; }
 resv_of() { sg_persist --in --no-inquiry -r "$1" 2>&1 | tr -s ' \n' ' '; }
 
 head -c 4096 /dev/urandom > $BLK
@@ -200,6 +200,7 @@ CFG=/tmp/pr-cfg.json
 t_run "A registers $KA with APTPL" prout --register --param-sark=$KA --param-aptpl "$DA"
 t_run "A reserves Write Exclusive" prout --reserve --param-rk=$KA --prout-type=1 "$DA"
 t_match "REPORT CAPABILITIES: PTPL_A" 'PTPL_A\):1' "$(sg_persist --in --no-inquiry -c "$DA" 2>&1 | tr -d ' ')"
+PRS_SAVED=$(cat $KTGT_CFS/backstores/ram/prbs/pr_state)
 t_run "ktgtctl save" "$KTGTCTL" save $CFG
 t_match "the saved configuration carries the state" '"pr_state": "aptpl 1' "$(cat $CFG)"
 t_run "logout" logout_both
@@ -207,6 +208,7 @@ t_run "teardown" ktgt_teardown
 t_run "rmmod" rmmod ktgt
 t_run "insmod" ktgt_load
 t_run "ktgtctl restore" "$KTGTCTL" restore $CFG
+t_file "pr_state after restore is what was saved" $KTGT_CFS/backstores/ram/prbs/pr_state "$PRS_SAVED"
 t_run "both initiators log in again" login_both
 t_run "a disk for each initiator" find_disks
 t_eq "READ KEYS after the reload: $KA" "$KA " "$(keys_of "$DB")"
