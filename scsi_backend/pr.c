@@ -345,7 +345,9 @@ static int ktgt_pr_register(struct ktgt_cmd *cmd, const struct ktgt_pr_out *o,
 	if (!ignore && o->res_key != reg->key)
 		return KTGT_PR_CONFLICT;
 	if (o->spec_i_pt) {
-		ktgt_sense_invalid_param(e, 20, 3);
+		/* SPC-4 table 49: INVALID FIELD IN CDB (no field pointer) */
+		ktgt_sense_set(e, KTGT_SK_ILLEGAL_REQUEST,
+			       KTGT_ASC_INVALID_FIELD_IN_CDB);
 		return -EINVAL;
 	}
 	if (!o->sa_key) {

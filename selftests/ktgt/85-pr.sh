@@ -147,6 +147,9 @@ keys_of() { sg_persist --in --no-inquiry -k "$1" 2>&1 | awk '$1 ~ /^0x/ {print $
 resv_of() { sg_persist --in --no-inquiry -r "$1" 2>&1 | tr -s ' \n' ' '; }
 
 head -c 4096 /dev/urandom > $BLK
+# a PR OUT parameter list with RESERVATION KEY $KA, for sg_raw
+PRL=/tmp/pr.list
+{ printf '\x00\x00\x00\x00\x00\x00\x00\xa1'; head -c 16 /dev/zero; } > $PRL
 t_run "target $T: ram LUN, ACLs for $IA and $IB" pr_target
 t_run "iscsid" iscsi_start
 t_run "iface ifa logs in as $IA" iface ifa $IA
@@ -185,8 +188,8 @@ for ty in 1 3 5 6 7 8; do
 	if [ $ty -lt 7 ]; then
 		t_rc "type $ty: RELEASE with another type: ILLEGAL REQUEST" 5 \
 			prout --release --param-rk=$KA --prout-type=$(( ty == 1 ? 3 : 1 )) "$DA"
-		t_match "... INVALID RELEASE OF PERSISTENT RESERVATION" "[Ii]nvalid release of persistent reservation" \
-			"$(cat /tmp/prout.log)"
+		t_match "... INVALID RELEASE OF PERSISTENT RESERVATION" "Invalid release of persistent reservation" \
+			"$(sg_raw -s 24 -i $PRL "$DA" 5f 02 0$(( ty == 1 ? 3 : 1 )) 00 00 00 00 00 18 00 2>&1)"
 	fi
 	t_run "A releases type $ty" prout --release --param-rk=$KA --prout-type=$ty "$DA"
 	t_match "no reservation left" "there is NO reservation held" "$(resv_of "$DB")"
@@ -206,6 +209,20 @@ t_run "B clears" prout --clear --param-rk=$KB "$DB"
 t_eq "no keys after CLEAR" "" "$(keys_of "$DA")"
 expect "after CLEAR: A-rd A-wr B-rd B-wr" "ok ok ok ok"
 
+t_run "A registers itself and B (SPEC_I_PT, TransportID format 00b)" \
+	prout --register --param-sark=$KA --transport-id="$IB" "$DA"
+t_eq "READ KEYS: the key twice, for A and for B" "$KA $KA " "$(keys_of "$DB")"
+t_match "READ FULL STATUS gives both initiators' TransportIDs" "$IA.*$IB|$IB.*$IA" \
+	"$(sg_persist --in --no-inquiry -s "$DA" 2>&1 | tr '\n' ' ')"
+t_rc "SPEC_I_PT again from the registered A: ILLEGAL REQUEST" 5 \
+	prout --register --param-rk=$KA --param-sark=$KA --transport-id="$IB" "$DA"
+t_run "B, registered by A, reserves Write Exclusive" prout --reserve --param-rk=$KA --prout-type=1 "$DB"
+expect "B holds Write Exclusive: A-rd A-wr B-rd B-wr" "ok conflict ok ok"
+t_run "REGISTER AND MOVE from B to A" prout --register-move --param-rk=$KA --param-sark=$KA \
+	--prout-type=1 --relative-target-port=1 --transport-id="$IA" "$DB"
+expect "A holds it now: A-rd A-wr B-rd B-wr" "ok ok ok conflict"
+t_run "A clears" prout --clear --param-rk=$KA "$DA"
+
 # ----------------------------------------- APTPL across save / rmmod / restore
 CFG=/tmp/pr-cfg.json
 t_run "A registers $KA with APTPL" prout --register --param-sark=$KA --param-aptpl "$DA"
@@ -224,9 +241,13 @@ t_run "both initiators log in again" login_both
 find_disks
 t_result "a disk for each initiator: A $DA, B $DB" $?
 t_eq "READ KEYS after the reload: $KA" "$KA " "$(keys_of "$DB")"
-t_match "A still holds Write Exclusive" "Key=$KA.*Write Exclusive" "$(resv_of "$DB")"
-expect "after the reload: A-rd A-wr B-rd B-wr" "ok ok ok conflict"
+t_match "the reservation is back: $KA holds Write Exclusive" "Key=$KA.*Write Exclusive" "$(resv_of "$DB")"
+# open-iscsi logs in with a new ISID: a new initiator port, not the holder
+t_eq "after the reload, Write Exclusive: B-rd B-wr" "ok conflict" "$(io $DB read) $(io $DB write)"
+t_run "A registers its new I_T nexus (REGISTER AND IGNORE EXISTING KEY)" \
+	prout --register-ignore --param-sark=$KA "$DA"
 t_run "A clears" prout --clear --param-rk=$KA "$DA"
+t_eq "after CLEAR: B-rd B-wr" "ok ok" "$(io $DB read) $(io $DB write)"
 t_run "logout" logout_both
 iscsi_stop
 t_run "teardown" ktgt_teardown
