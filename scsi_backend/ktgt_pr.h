@@ -47,6 +47,10 @@
 #define KTGT_ASC_RESERVATIONS_PREEMPTED		0x2a03
 #define KTGT_ASC_RESERVATIONS_RELEASED		0x2a04
 #define KTGT_ASC_REGISTRATIONS_PREEMPTED	0x2a05
+#define KTGT_ASC_INSUFFICIENT_REG_RESOURCES	0x5504
+
+/* Registrations one backstore keeps at most */
+#define KTGT_PR_MAX_REGS		256
 
 /* The largest PERSISTENT RESERVE OUT parameter list accepted. */
 #define KTGT_PR_MAX_PARAM_LEN		65536U

@@ -51,6 +51,16 @@ struct ktgt_pr {
 /* PR OUT outcome besides 0 (GOOD) and -errno (sense in @e) */
 #define KTGT_PR_CONFLICT	1
 
+/* Room for @n more registrations?  Else INSUFFICIENT REGISTRATION RESOURCES. */
+static int ktgt_pr_room(struct ktgt_pr *pr, u32 n, struct ktgt_sense_err *e)
+{
+	if (pr->nr_regs + n <= KTGT_PR_MAX_REGS)
+		return 0;
+	ktgt_sense_set(e, KTGT_SK_ILLEGAL_REQUEST,
+		       KTGT_ASC_INSUFFICIENT_REG_RESOURCES);
+	return -EINVAL;
+}
+
 int ktgt_pr_dev_init(struct ktgt_dev *dev)
 {
 	struct ktgt_pr *pr = kzalloc(sizeof(*pr), GFP_KERNEL);
@@ -312,12 +322,17 @@ static int ktgt_pr_register(struct ktgt_cmd *cmd, const struct ktgt_pr_out *o,
 	struct ktgt_pr_reg *reg = ktgt_pr_find(pr, cmd->nexus);
 	struct ktgt_pr_reg *r, *t, *tmp;
 	bool ignore = o->sa == KTGT_PROUT_REGISTER_IGNORE;
+	u32 n = 1;
 
 	if (!reg) {
 		if (!ignore && o->res_key)
 			return KTGT_PR_CONFLICT;
 		if (!o->sa_key)
 			return 0;
+		list_for_each_entry(t, tids, node)
+			n++;
+		if (ktgt_pr_room(pr, n, e))
+			return -EINVAL;
 		reg = ktgt_pr_reg_new(cmd->nexus, o->sa_key, o->all_tg_pt);
 		if (!reg)
 			return -ENOMEM;
@@ -579,8 +594,14 @@ static int ktgt_pr_move(struct ktgt_cmd *cmd, const struct ktgt_pr_out *o,
 			break;
 		}
 	}
-	if (!known)
+	if (!known) {
+		if (ktgt_pr_room(pr, 1, e)) {
+			kfree(dest);
+			n = -EINVAL;
+			goto out;
+		}
 		ktgt_pr_add(pr, dest);
+	}
 	pr->holder = dest;
 	pr->aptpl = o->aptpl;
 	if (o->unreg)
@@ -935,7 +956,7 @@ ssize_t ktgt_pr_state_store(struct ktgt_dev *dev, const char *page,
 		}
 	}
 	/* a reservation needs its holder, and the holder a reservation */
-	if (!type != !holder)
+	if (!type != !holder || nr > KTGT_PR_MAX_REGS)
 		goto out;
 
 	mutex_lock(&pr->lock);
