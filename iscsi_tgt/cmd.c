@@ -69,6 +69,8 @@ static void ktgt_task_fail(struct ktgt_task *task, u8 key, u16 asc_ascq)
 static void ktgt_task_free(struct ktgt_task *task)
 {
 	list_del(&task->node);
+	if (task->immediate)
+		task->conn->nr_immediate--;
 	ktgt_cmd_free_buf(&task->scmd);
 	if (task->lun)
 		ktgt_lun_put(task->lun);
@@ -265,6 +267,18 @@ static int ktgt_scsi_cmd_start(struct ktgt_conn *conn)
 		return 0;
 	}
 
+	/*
+	 * Immediate commands bypass the CmdSN window, the only other bound
+	 * on the tasks (and their buffers, up to KTGT_MAX_XFER_LEN each)
+	 * a session holds: past a few, RFC 7143 11.17.1's Reject.
+	 */
+	if ((hdr->opcode & KTGT_OP_IMMEDIATE) &&
+	    conn->nr_immediate >= KTGT_MAX_IMMEDIATE_TASKS) {
+		conn->rx_discard = true;
+		conn->rx_reject = KTGT_REJECT_IMM_CMD_REJECT;
+		return 0;
+	}
+
 	task = kmem_cache_zalloc(ktgt_task_cache, GFP_KERNEL);
 	if (!task)
 		return -ENOMEM;
@@ -276,6 +290,8 @@ static int ktgt_scsi_cmd_start(struct ktgt_conn *conn)
 	task->itt = be32_to_cpu(hdr->itt);
 	task->cmdsn = be32_to_cpu(hdr->cmdsn);
 	task->immediate = hdr->opcode & KTGT_OP_IMMEDIATE;
+	if (task->immediate)
+		conn->nr_immediate++;
 	task->exp_xfer_len = edtl;
 	memcpy(task->lun_wire, hdr->lun, sizeof(task->lun_wire));
 	task->ttt = ktgt_conn_next_ttt(conn);

@@ -103,6 +103,7 @@ void ktgt_conn_queue_tx(struct ktgt_conn *conn, struct ktgt_tx_pdu *pdu)
 
 	spin_lock_irqsave(&conn->tx_lock, flags);
 	list_add_tail(&pdu->node, &conn->tx_queue);
+	conn->tx_backlog += pdu->data_len;
 	if (!conn->closing)
 		queue_work_on(conn->cpu, ktgt_wq, &conn->io_work);
 	spin_unlock_irqrestore(&conn->tx_lock, flags);
@@ -310,8 +311,10 @@ static int ktgt_conn_send(struct ktgt_conn *conn, int budget, bool *more)
 			spin_lock_irq(&conn->tx_lock);
 			pdu = list_first_entry_or_null(&conn->tx_queue,
 						       struct ktgt_tx_pdu, node);
-			if (pdu)
+			if (pdu) {
 				list_del_init(&pdu->node);
+				conn->tx_backlog -= pdu->data_len;
+			}
 			spin_unlock_irq(&conn->tx_lock);
 			if (!pdu)
 				return 0;
@@ -565,10 +568,17 @@ static void ktgt_io_work(struct work_struct *w)
 	int ret, loops = 0;
 
 	do {
+		bool paused;
+
 		more = false;
 		if (READ_ONCE(conn->closing))
 			return;
-		if (conn->state != KTGT_CONN_LOGOUT) {
+		/*
+		 * A peer that does not read its responses (NOP-In echoes,
+		 * Rejects, text) is not read either, or they pile up here.
+		 */
+		paused = READ_ONCE(conn->tx_backlog) > KTGT_TX_BACKLOG_MAX;
+		if (conn->state != KTGT_CONN_LOGOUT && !paused) {
 			ret = ktgt_conn_recv(conn, KTGT_IO_BUDGET, &more);
 			if (ret < 0)
 				goto fail;
@@ -576,6 +586,8 @@ static void ktgt_io_work(struct work_struct *w)
 		ret = ktgt_conn_send(conn, KTGT_IO_BUDGET, &more);
 		if (ret < 0)
 			goto fail;
+		if (paused && READ_ONCE(conn->tx_backlog) <= KTGT_TX_BACKLOG_MAX)
+			more = true;
 	} while (more && ++loops < 8);
 
 	if (more)

@@ -10,6 +10,8 @@
 
 #define KTGT_MAX_XFER_LEN	(16U << 20)	/* largest EDTL accepted */
 #define KTGT_MAX_AHS_LEN	1020
+#define KTGT_MAX_IMMEDIATE_TASKS 16	/* per connection, outside the window */
+#define KTGT_TX_BACKLOG_MAX	(4U << 20) /* queued response data: stop reading */
 #define KTGT_TEXT_RSP_MAX	(64U << 10)
 #define KTGT_TEXT_REQ_MAX	(16U << 10)
 #define KTGT_LOGIN_TIMEOUT	(15 * HZ)	/* accept to full feature phase */
@@ -160,11 +162,13 @@ struct ktgt_conn {
 	/* send side */
 	spinlock_t tx_lock;		/* tx_queue, rsp_queue, tasks, nr_exec */
 	struct list_head tx_queue;
+	u32 tx_backlog;			/* bytes of tx_queue's PDUs' data */
 	struct list_head rsp_queue;
 	struct list_head tasks;
 	struct list_head tmfs;		/* TMF responses waiting, io_work only */
 	struct ktgt_tx_pdu *tx_cur;	/* io_work only */
 	unsigned int nr_exec;
+	unsigned int nr_immediate;	/* immediate tasks; as tasks */
 	wait_queue_head_t exec_wq;
 	bool closing;
 	bool logout_requested;		/* under ktgt_sess_mutex */

@@ -17,6 +17,15 @@
 
 #define KTGT_LOGIN_TEXT_MAX	(64U << 10)	/* reassembled request text */
 #define KTGT_LOGIN_RSP_MAX	8192
+/*
+ * Connections between accept and full feature phase, over all portals.
+ * Each holds KTGT_LOGIN_TEXT_MAX plus its receive buffer for up to
+ * KTGT_LOGIN_TIMEOUT before anyone is authenticated: the cap bounds what
+ * unauthenticated peers can pin (about 20 MiB), as sshd's MaxStartups.
+ */
+#define KTGT_MAX_LOGIN_CONNS	256
+
+static atomic_t ktgt_login_conns = ATOMIC_INIT(0);
 
 struct ktgt_login {
 	struct ktgt_nego nego;
@@ -113,17 +122,26 @@ int ktgt_login_init(struct ktgt_conn *conn)
 {
 	struct ktgt_login *login;
 
+	if (atomic_inc_return(&ktgt_login_conns) > KTGT_MAX_LOGIN_CONNS) {
+		atomic_dec(&ktgt_login_conns);
+		pr_warn_ratelimited("%d connections are logging in already: closing a new one\n",
+				    KTGT_MAX_LOGIN_CONNS);
+		return -EBUSY;
+	}
 	login = kzalloc(sizeof(*login), GFP_KERNEL);
 	if (!login)
-		return -ENOMEM;
+		goto fail;
 	login->text = kvmalloc(KTGT_LOGIN_TEXT_MAX, GFP_KERNEL);
 	if (!login->text) {
 		kfree(login);
-		return -ENOMEM;
+		goto fail;
 	}
 	ktgt_param_offer_defaults(&login->offer);
 	conn->login = login;
 	return 0;
+fail:
+	atomic_dec(&ktgt_login_conns);
+	return -ENOMEM;
 }
 
 void ktgt_login_free(struct ktgt_conn *conn)
@@ -136,6 +154,7 @@ void ktgt_login_free(struct ktgt_conn *conn)
 	ktgt_chap_wipe(&login->chap);
 	kfree_sensitive(login);
 	conn->login = NULL;
+	atomic_dec(&ktgt_login_conns);
 }
 
 static struct ktgt_tx_pdu *ktgt_login_rsp(struct ktgt_conn *conn, u32 data_len)
