@@ -349,11 +349,20 @@ static struct config_group *ktgt_bs_make_group(struct config_group *group,
 
 	config_group_init_type_name(&dev->group, name,
 				    &ktgt_bs_dev_types[type]);
+	ktgt_cfs_alua_init(dev);
 	return &dev->group;
+}
+
+static void ktgt_bs_drop_item(struct config_group *group,
+			      struct config_item *item)
+{
+	ktgt_cfs_alua_remove(to_ktgt_dev(item));
+	config_item_put(item);
 }
 
 static struct configfs_group_operations ktgt_bs_hba_group_ops = {
 	.make_group	= ktgt_bs_make_group,
+	.drop_item	= ktgt_bs_drop_item,
 };
 
 const struct config_item_type ktgt_bs_hba_type = {

@@ -37,6 +37,11 @@ extern const struct config_item_type ktgt_acl_auth_type;
 extern const struct config_item_type ktgt_lun_group_type;
 extern const struct config_item_type ktgt_acl_group_type;
 
+/* alua.c */
+void ktgt_cfs_alua_init(struct ktgt_dev *dev);
+void ktgt_cfs_alua_remove(struct ktgt_dev *dev);
+extern struct configfs_attribute *ktgt_lun_alua_attrs[];
+
 /* np.c */
 extern const struct config_item_type ktgt_np_group_type;
 

@@ -77,6 +77,7 @@ static void ktgt_lun_unmap(struct ktgt_lun *lun)
 
 	percpu_ref_kill(&lun->ref);
 	wait_for_completion(&lun->drained);
+	ktgt_alua_port_detach(dev, &lun->alua_port);
 
 	WRITE_ONCE(lun->dev, NULL);
 	mutex_lock(&dev->lock);
@@ -118,6 +119,7 @@ static int ktgt_lun_allow_link(struct config_item *src,
 	WRITE_ONCE(lun->dev, dev);
 	reinit_completion(&lun->drained);
 	percpu_ref_reinit(&lun->ref);
+	ktgt_alua_port_attach(dev, &lun->alua_port, tpg->tpgt);
 
 	mutex_lock(&ktgt_cfg_mutex);
 	WRITE_ONCE(lun->live, true);
@@ -149,6 +151,7 @@ static struct configfs_item_operations ktgt_lun_item_ops = {
 
 static const struct config_item_type ktgt_lun_type = {
 	.ct_item_ops	= &ktgt_lun_item_ops,
+	.ct_attrs	= ktgt_lun_alua_attrs,
 	.ct_owner	= THIS_MODULE,
 };
 

@@ -302,6 +302,7 @@ static int ktgt_scsi_cmd_start(struct ktgt_conn *conn)
 	task->lun = ktgt_lun_get(sess->tpg, sess->acl, cmd->lun_id);
 	cmd->dev = task->lun ? task->lun->dev : NULL;
 	cmd->nexus = &sess->nexus;
+	cmd->alua_port = task->lun ? &task->lun->alua_port : NULL;
 	cmd->write_protect = sess->write_protect;
 	cmd->exp_len = edtl;
 	cmd->done = ktgt_task_scsi_done;

@@ -67,6 +67,7 @@ struct ktgt_lun {
 	struct percpu_ref ref;		/* in-flight commands */
 	struct completion drained;
 	bool live;			/* published in tpg->luns[] */
+	struct ktgt_alua_port alua_port;	/* its ALUA target port group */
 };
 
 /* acls/<iqn>/lun_M/ */

@@ -14,6 +14,7 @@
 #include <linux/err.h>
 
 #include "ktgt_scsi_int.h"
+#include "ktgt_alua.h"
 
 struct workqueue_struct *ktgt_scsi_wq;
 struct workqueue_struct *ktgt_io_wq;
@@ -61,7 +62,11 @@ struct ktgt_dev *ktgt_dev_alloc(enum ktgt_dev_type type, const char *name)
 		kfree(dev);
 		return ERR_PTR(-ENOMEM);
 	}
-
+	if (ktgt_alua_dev_init(dev)) {
+		ktgt_pr_dev_free(dev);
+		kfree(dev);
+		return ERR_PTR(-ENOMEM);
+	}
 	kref_init(&dev->kref);
 	mutex_init(&dev->lock);
 	spin_lock_init(&dev->io_lock);
@@ -167,6 +172,7 @@ static void ktgt_dev_release(struct kref *kref)
 	if (dev->enabled)
 		dev->ops->close(dev);
 	ktgt_pr_dev_free(dev);
+	ktgt_alua_dev_free(dev);
 	mutex_destroy(&dev->lock);
 	kfree(dev);
 }
@@ -633,6 +639,10 @@ int ktgt_scsi_parse(struct ktgt_cmd *cmd)
 	    !(d->flags & KTGT_OPF_NOT_READY_OK)) {
 		ret = ktgt_cmd_parse_err(cmd, KTGT_SK_NOT_READY,
 					 KTGT_ASC_LUN_NOT_READY_MANUAL);
+		goto fail;
+	}
+	if (dev && ktgt_alua_check(cmd)) {
+		ret = -EINVAL;
 		goto fail;
 	}
 	if (dev && !(d->flags & KTGT_OPF_RESV_OK)) {

@@ -50,6 +50,20 @@ enum ktgt_data_dir {
 
 struct ktgt_cmd;
 struct ktgt_dev;
+struct ktgt_alua;
+struct ktgt_alua_tg_pt_gp;
+
+/*
+ * A target port through which a LU is reached (a LUN of a TPG): ALUA puts
+ * it in one target port group of the backstore (alua.c).  The transport
+ * embeds it in its LUN object and points cmd->alua_port at it.
+ */
+struct ktgt_alua_port {
+	struct list_head node;		/* alua->ports, under alua->lock */
+	struct ktgt_alua_tg_pt_gp __rcu *gp;	/* NULL while detached */
+	u16 rel_port_id;
+	bool attached;
+};
 
 /*
  * What a backstore implements.  SBC parsing is shared; backstores differ
@@ -115,6 +129,7 @@ struct ktgt_dev {
 	/* RESERVE(6/10) holder, compared only, never dereferenced */
 	const struct ktgt_nexus *reserved_by;
 	struct ktgt_pr *pr;		/* persistent reservations (pr.c) */
+	struct ktgt_alua *alua;		/* target port groups (alua.c) */
 
 	void *priv;			/* backend private */
 };
@@ -163,6 +178,7 @@ struct ktgt_cmd {
 	u64 lun_id;
 	struct ktgt_dev *dev;		/* NULL: no LU at this LUN */
 	struct ktgt_nexus *nexus;
+	struct ktgt_alua_port *alua_port;	/* NULL: no ALUA checks */
 	bool write_protect;		/* nexus-level WP (demo_mode_write_protect) */
 	u32 exp_len;			/* buffer size the initiator announced */
 	ktgt_cmd_done_t done;		/* completion, any context */
@@ -260,6 +276,10 @@ void ktgt_dev_lun_reset(struct ktgt_dev *dev);
 ssize_t ktgt_pr_state_show(struct ktgt_dev *dev, char *page);
 ssize_t ktgt_pr_state_store(struct ktgt_dev *dev, const char *page,
 			    size_t count);
+/* ALUA (alua.c): a LUN joins/leaves the ports of its backstore. */
+void ktgt_alua_port_attach(struct ktgt_dev *dev, struct ktgt_alua_port *port,
+			   u16 rel_port_id);
+void ktgt_alua_port_detach(struct ktgt_dev *dev, struct ktgt_alua_port *port);
 
 int ktgt_scsi_init(void);
 void ktgt_scsi_exit(void);

@@ -57,6 +57,8 @@ struct ktgt_opdesc {
 #define KTGT_OPF_RESV_OK	0x04	/* allowed despite another's RESERVE */
 #define KTGT_OPF_NEEDS_LBP	0x08	/* only when the backstore can unmap */
 #define KTGT_OPF_NEEDS_LOSS	0x10	/* only if the nexus reports_loss */
+#define KTGT_OPF_NEEDS_EXPLICIT	0x100	/* only if the port's ALUA group
+					 * allows explicit transitions */
 
 extern const struct ktgt_opdesc ktgt_opdescs[];
 extern const unsigned int ktgt_nr_opdescs;
@@ -120,6 +122,13 @@ void ktgt_pr_dev_free(struct ktgt_dev *dev);
 bool ktgt_pr_conflict(struct ktgt_cmd *cmd);
 int ktgt_pr_parse_in(struct ktgt_cmd *cmd);
 int ktgt_pr_parse_out(struct ktgt_cmd *cmd);
+/* alua.c */
+int ktgt_alua_check(struct ktgt_cmd *cmd);
+u8 ktgt_alua_tpgs(const struct ktgt_cmd *cmd);
+u16 ktgt_alua_group_id(const struct ktgt_cmd *cmd);
+bool ktgt_alua_explicit(const struct ktgt_cmd *cmd);
+int ktgt_alua_parse_rtpg(struct ktgt_cmd *cmd);
+int ktgt_alua_parse_stpg(struct ktgt_cmd *cmd);
 
 /* backstores */
 extern const struct ktgt_backend_ops ktgt_ram_ops;

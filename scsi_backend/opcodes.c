@@ -5,6 +5,7 @@
  */
 #include "ktgt_scsi_int.h"
 #include "ktgt_pr.h"
+#include "ktgt_alua.h"
 
 #define KTGT_NO_LU	(KTGT_OPF_NO_LU | KTGT_OPF_NOT_READY_OK | KTGT_OPF_RESV_OK)
 
@@ -121,6 +122,10 @@ const struct ktgt_opdesc ktgt_opdescs[] = {
 	  ktgt_spc_parse_report_luns,
 	  { 0xa0, 0x00, 0xff, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff,
 	    0x00, 0x00 } },
+	{ KTGT_OP_MAINTENANCE_IN, true, KTGT_MI_REPORT_TPGS, 12,
+	  KTGT_OPF_RESV_OK, ktgt_alua_parse_rtpg,
+	  { 0xa3, 0xff, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff,
+	    0x00, 0x00 } },
 	{ KTGT_OP_MAINTENANCE_IN, true, KTGT_MI_REPORT_OPCODES, 12,
 	  KTGT_OPF_NOT_READY_OK | KTGT_OPF_RESV_OK,
 	  ktgt_spc_parse_report_opcodes,
@@ -130,6 +135,10 @@ const struct ktgt_opdesc ktgt_opdescs[] = {
 	  KTGT_OPF_NOT_READY_OK | KTGT_OPF_RESV_OK,
 	  ktgt_spc_parse_report_tmfs,
 	  { 0xa3, 0x1f, 0x80, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff,
+	    0x00, 0x00 } },
+	{ KTGT_OP_MAINTENANCE_OUT, true, KTGT_MO_SET_TPGS, 12,
+	  KTGT_OPF_NEEDS_EXPLICIT, ktgt_alua_parse_stpg,
+	  { 0xa4, 0x1f, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff,
 	    0x00, 0x00 } },
 	{ KTGT_OP_READ_12, false, 0, 12, 0, ktgt_sbc_parse_rw,
 	  { 0xa8, 0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
@@ -154,6 +163,9 @@ bool ktgt_opdesc_supported(const struct ktgt_opdesc *d, const struct ktgt_cmd *c
 		return false;
 	if ((d->flags & KTGT_OPF_NEEDS_LOSS) &&
 	    !(cmd->nexus && cmd->nexus->reports_loss))
+		return false;
+	if ((d->flags & KTGT_OPF_NEEDS_EXPLICIT) &&
+	    !(cmd->dev && ktgt_alua_explicit(cmd)))
 		return false;
 	return true;
 }

@@ -79,6 +79,7 @@ static u32 ktgt_inquiry_std(struct ktgt_cmd *cmd, u8 *buf)
 	buf[2] = 0x06;			/* SPC-4 */
 	buf[3] = 0x12;			/* HISUP, response data format 2 */
 	buf[4] = KTGT_INQ_STD_LEN - 5;
+	buf[5] = ktgt_alua_tpgs(cmd);	/* TPGS */
 	buf[7] = 0x02;			/* CMDQUE */
 	ktgt_put_padded(&buf[8], KTGT_VENDOR, 8);
 	ktgt_put_padded(&buf[16], product, 16);
@@ -156,7 +157,7 @@ static u32 ktgt_vpd_devid(struct ktgt_cmd *cmd, u8 *buf)
 
 		/* target port group */
 		d = ktgt_desig(p, 0x51, 0x95, 4);
-		put_unaligned_be16(1, d + 2);
+		put_unaligned_be16(ktgt_alua_group_id(cmd), d + 2);
 		p = d + 4;
 
 		if (nx->target_name && *nx->target_name) {
