@@ -290,6 +290,7 @@ KTGT_DEFAULT_ROOT ", or $KTGT_CONFIGFS, or --root DIR).\n"
 "  tpg set IQN TPGT attrib|param|auth KEY VALUE\n"
 "LUNs, portals, ACLs:\n"
 "  lun create IQN TPGT LUN TYPE/NAME      lun delete IQN TPGT LUN\n"
+"  lun set IQN TPGT LUN alua_tg_pt_gp GROUP   (the LUN's ALUA port group)\n"
 "  portal create IQN TPGT ADDR:PORT       portal delete IQN TPGT ADDR:PORT\n"
 "      ADDR:PORT is e.g. 127.0.0.1:3260, 0.0.0.0:3260 or [::1]:3260\n"
 "  acl create IQN TPGT INITIATOR          acl delete IQN TPGT INITIATOR\n"
@@ -297,6 +298,10 @@ KTGT_DEFAULT_ROOT ", or $KTGT_CONFIGFS, or --root DIR).\n"
 "  acl unmap-lun IQN TPGT INITIATOR MAPPED_LUN\n"
 "  acl set IQN TPGT INITIATOR auth KEY VALUE\n"
 "  discovery-auth set KEY VALUE\n"
+"ALUA target port groups of a backstore (TYPE/NAME, e.g. ram/disk0):\n"
+"  alua create TYPE/NAME GROUP [ID]       alua delete TYPE/NAME GROUP\n"
+"  alua set TYPE/NAME GROUP KEY VALUE     e.g. alua_access_state standby,\n"
+"      tg_pt_gp_id 10, preferred 1, alua_access_type 1|2|3, alua_support_*\n"
 "Whole configuration:\n"
 "  show [--json] [--secrets]     print the tree (passwords hidden unless --secrets)\n"
 "  clear                         delete every object, reset discovery-auth\n"
@@ -663,8 +668,11 @@ static int cmd_lun(int argc, char **argv)
 	} else if (!strcmp(argv[0], "delete")) {
 		if ((ret = want_args(argc, 4, 4, "lun delete")))
 			return ret;
+	} else if (!strcmp(argv[0], "set")) {
+		if ((ret = want_args(argc, 6, 6, "lun set")))
+			return ret;
 	} else {
-		return usage_err("lun: unknown verb '%s' (create, delete)", argv[0]);
+		return usage_err("lun: unknown verb '%s' (create, delete, set)", argv[0]);
 	}
 	if (ktgtctl_parse_uint(argv[3], 0, 65535, &lun))
 		return usage_err("lun: bad LUN '%s'", argv[3]);
@@ -685,6 +693,11 @@ static int cmd_lun(int argc, char **argv)
 
 	if (!strcmp(argv[0], "delete")) {
 		ret = need_dir(dir, what, NULL) ? -1 : rm_links_and_dir(what, dir);
+		goto out;
+	}
+	if (!strcmp(argv[0], "set")) {
+		ret = need_dir(dir, what, "create it first (ktgtctl lun create ...)") ? -1 :
+			write_attr(what, dir, argv[4], argv[5]);
 		goto out;
 	}
 	target = path_of("backstores/%s", argv[4]);
@@ -903,6 +916,71 @@ static int cmd_clear(int argc, char **argv)
 		free(v);
 	}
 	free(dir);
+	return ret ? EXIT_FAIL : EXIT_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* ALUA target port groups: backstores/<type>/<name>/alua/<group>      */
+
+static int cmd_alua(int argc, char **argv)
+{
+	const char *slash;
+	char what[600];
+	char *bs, *dir;
+	unsigned long id;
+	int ret;
+
+	if (argc < 1)
+		return usage_err("alua: missing verb (create, delete, set)");
+	if (!strcmp(argv[0], "create")) {
+		if ((ret = want_args(argc, 3, 4, "alua create")))
+			return ret;
+		if (argc == 4 && ktgtctl_parse_uint(argv[3], 1, 65535, &id))
+			return usage_err("alua create: bad id '%s' (1-65535)", argv[3]);
+	} else if (!strcmp(argv[0], "delete")) {
+		if ((ret = want_args(argc, 3, 3, "alua delete")))
+			return ret;
+	} else if (!strcmp(argv[0], "set")) {
+		if ((ret = want_args(argc, 5, 5, "alua set")))
+			return ret;
+	} else {
+		return usage_err("alua: unknown verb '%s' (create, delete, set)", argv[0]);
+	}
+	slash = strchr(argv[1], '/');
+	if (!slash || ktgtctl_bs_type(strndupa(argv[1], slash - argv[1])) < 0 ||
+	    ktgtctl_check_name(slash + 1))
+		return usage_err("alua: the backstore must be TYPE/NAME (e.g. ram/disk0), not '%s'",
+				 argv[1]);
+	if (ktgtctl_check_name(argv[2]))
+		return usage_err("alua: bad group name '%s'", argv[2]);
+	if (need_root())
+		return EXIT_FAIL;
+
+	snprintf(what, sizeof(what), "backstore %s", argv[1]);
+	bs = path_of("backstores/%s", argv[1]);
+	if (need_dir(bs, what, "create it first (ktgtctl backstore create ...)")) {
+		free(bs);
+		return EXIT_FAIL;
+	}
+	snprintf(what, sizeof(what), "alua group %s/%s", argv[1], argv[2]);
+	if (asprintf(&dir, "%s/alua/%s", bs, argv[2]) < 0)
+		abort();
+	if (!strcmp(argv[0], "create")) {
+		ret = do_mkdir(what, dir);
+		if (!ret && argc == 4) {
+			ret = write_attr(what, dir, "tg_pt_gp_id", argv[3]);
+			if (ret && rmdir(dir))
+				fail("%s: could not undo the creation of %s: %s", what, dir,
+				     strerror(errno));
+		}
+	} else if (!strcmp(argv[0], "delete")) {
+		ret = need_dir(dir, what, NULL) ? -1 : do_rmdir(what, dir);
+	} else {
+		ret = need_dir(dir, what, "create it first (ktgtctl alua create ...)") ? -1 :
+			write_attr(what, dir, argv[3], argv[4]);
+	}
+	free(dir);
+	free(bs);
 	return ret ? EXIT_FAIL : EXIT_OK;
 }
 
@@ -1157,6 +1235,45 @@ static json_object *save_map(const char *dir)
 	return o;
 }
 
+/* A backstore's ALUA groups (when it has alua/): "alua": [ { "name": ... } ] */
+static void save_alua(json_object *b, const char *bsdir)
+{
+	json_object *a;
+	char *d;
+	char **v;
+
+	if (asprintf(&d, "%s/alua", bsdir) < 0)
+		abort();
+	if (!is_dir(d)) {
+		free(d);
+		return;
+	}
+	a = json_object_new_array();
+	v = list_dir(d);
+	for (char **e = v; e && *e; e++) {
+		json_object *g;
+		char *p;
+
+		if (asprintf(&p, "%s/%s", d, *e) < 0)
+			abort();
+		if (!is_dir(p)) {
+			free(p);
+			continue;
+		}
+		g = json_object_new_object();
+		json_object_object_add(g, "name", json_object_new_string(*e));
+		for (int i = 0; ktgtctl_alua_keys[i]; i++)
+			if (strcmp(*e, "default_tg_pt_gp") ||
+			    strcmp(ktgtctl_alua_keys[i], "tg_pt_gp_id"))	/* fixed */
+				save_str(g, ktgtctl_alua_keys[i], p);
+		json_object_array_add(a, g);
+		free(p);
+	}
+	free_list(v);
+	free(d);
+	json_object_object_add(b, "alua", a);
+}
+
 /* The target of the one symlink in @dir (relative to the root), or NULL. */
 static char *dir_link(const char *dir, char **name)
 {
@@ -1215,7 +1332,7 @@ static json_object *save_tpg(const char *tpg, long tpgt)
 	v = list_dir(d);
 	for (char **e = v; e && *e; e++) {
 		long n = prefixed_num(*e, "lun_", 65535);
-		char *p, *t, *lname = NULL;
+		char *p, *q, *t, *lname = NULL;
 		json_object *l;
 
 		if (n < 0)
@@ -1228,6 +1345,10 @@ static json_object *save_tpg(const char *tpg, long tpgt)
 		if (t && !strncmp(t, "backstores/", 11)) {
 			json_object_object_add(l, "backstore", json_object_new_string(t + 11));
 			json_object_object_add(l, "link", json_object_new_string(lname));
+			q = attr_at(p, "alua_tg_pt_gp");
+			if (q && *q)
+				json_object_object_add(l, "alua_tg_pt_gp", json_object_new_string(q));
+			free(q);
 		} else if (t) {
 			fail("warning: %s links outside the backstores (%s); not saved", p, t);
 		}
@@ -1341,6 +1462,7 @@ static json_object *save_config(void)
 				save_str(b, "path", p);
 			save_bool(b, "enabled", p, "enable");
 			save_pr_state(b, p);
+			save_alua(b, p);
 			json_object_array_add(bss, b);
 			free(p);
 		}
@@ -1641,10 +1763,90 @@ static int rs_map(struct rs *rs, json_object *o, const char *key, const char *ct
 	return 0;
 }
 
+/*
+ * "alua": the backstore's target port groups.  Support bits that are set
+ * go before the state, cleared ones after it, so that neither write is
+ * refused for the state the group is in.
+ */
+static int rs_alua(struct rs *rs, json_object *b, const char *what, const char *bsdir)
+{
+	json_object *a;
+	char gwhat[700];
+
+	if (get_arr(b, "alua", what, &a))
+		return -1;
+	if (a && rs->apply) {	/* configfs makes alua/ itself */
+		char *d;
+		int ret;
+
+		if (asprintf(&d, "%s/alua", bsdir) < 0)
+			abort();
+		ret = ensure_dir(rs, what, d);
+		free(d);
+		if (ret)
+			return -1;
+	}
+	for (size_t i = 0; a && i < json_object_array_length(a); i++) {
+		json_object *g = json_object_array_get_idx(a, i);
+		const char *name, *val;
+		bool is_default;
+		char *gdir;
+		int ret = 0;
+
+		snprintf(gwhat, sizeof(gwhat), "%s alua[%zu]", what, i);
+		if (need_type(g, json_type_object, what, "alua[]") ||
+		    get_str(g, "name", gwhat, true, &name))
+			return -1;
+		json_object_object_foreach(g, k, v) {
+			if (strcmp(k, "name") && !ktgtctl_key_in(ktgtctl_alua_keys, k)) {
+				fail("%s: unknown key \"%s\"", gwhat, k);
+				return -1;
+			}
+			if (need_type(v, json_type_string, gwhat, k))
+				return -1;
+		}
+		if (ktgtctl_check_name(name)) {
+			fail("%s: bad group name \"%s\"", gwhat, name);
+			return -1;
+		}
+		if (!rs->apply)
+			continue;
+		is_default = !strcmp(name, "default_tg_pt_gp");
+		snprintf(gwhat, sizeof(gwhat), "%s alua group %s", what, name);
+		if (asprintf(&gdir, "%s/alua/%s", bsdir, name) < 0)
+			abort();
+		ret = ensure_dir(rs, gwhat, gdir);
+		for (int pass = 0; pass < 3 && !ret; pass++) {
+			for (int k = 0; ktgtctl_alua_keys[k] && !ret; k++) {
+				const char *key = ktgtctl_alua_keys[k];
+				bool sup = !strncmp(key, "alua_support_", 13);
+
+				if (get_str(g, key, gwhat, false, &val) || !val)
+					continue;
+				if (is_default && !strcmp(key, "tg_pt_gp_id"))
+					continue;
+				/* pass 0: all but the state and cleared support
+				 * bits; 1: the state; 2: cleared support bits */
+				if ((pass == 0 && (!strcmp(key, "alua_access_state") ||
+						   (sup && !strcmp(val, "0")))) ||
+				    (pass == 1 && strcmp(key, "alua_access_state")) ||
+				    (pass == 2 && !(sup && !strcmp(val, "0"))))
+					continue;
+				ret = set_attr(rs, gwhat, gdir, key, val);
+			}
+		}
+		free(gdir);
+		if (ret)
+			return -1;
+	}
+	return 0;
+}
+
 static int rs_backstore(struct rs *rs, json_object *b, size_t idx)
 {
 	static const char *const keys[] = { "type", "name", "enabled", "size_bytes",
-		"block_size", "unit_serial", "readonly", "dev", "path", "pr_state", NULL };
+		"block_size", "unit_serial", "readonly", "dev", "path", "pr_state",
+		"alua", NULL };
 	char ctx[64], what[400], num[32];
 	const char *type, *name, *serial, *devpath, *prs;
 	int64_t size, bsz;
@@ -1686,6 +1888,8 @@ static int rs_backstore(struct rs *rs, json_object *b, size_t idx)
 
 	dir = path_of("backstores/%s/%s", type, name);
 	exists = is_dir(dir);
+	if (!rs->apply && rs_alua(rs, b, what, dir))	/* checks only */
+		goto out;
 	if (!rs->apply) {
 		if (exists && !rs->merge) {
 			fail("%s already exists (%s): clear the configuration first, or restore --merge",
@@ -1713,6 +1917,8 @@ static int rs_backstore(struct rs *rs, json_object *b, size_t idx)
 	if (prs && set_attr(rs, what, dir, "pr_state", prs))
 		goto out;
 	if (enp && set_attr(rs, what, dir, "enable", en ? "1" : "0"))
+		goto out;
+	if (rs_alua(rs, b, what, dir))
 		goto out;
 	ret = 0;
 out:
@@ -1786,9 +1992,10 @@ static int rs_tpg(struct rs *rs, json_object *t, const char *iqn, const char *tc
 	if (luns && ensure_dir(rs, what, sub))
 		goto out;
 	for (size_t i = 0; luns && i < json_object_array_length(luns); i++) {
-		static const char *const lkeys[] = { "lun", "backstore", "link", NULL };
+		static const char *const lkeys[] = { "lun", "backstore", "link",
+			"alua_tg_pt_gp", NULL };
 		json_object *l = json_object_array_get_idx(luns, i);
-		const char *bs, *link;
+		const char *bs, *link, *gp;
 		int64_t n;
 		bool np;
 		char *ldir, *cur;
@@ -1797,7 +2004,8 @@ static int rs_tpg(struct rs *rs, json_object *t, const char *iqn, const char *tc
 		if (need_type(l, json_type_object, what, "luns[]") || check_keys(l, lwhat, lkeys) ||
 		    get_int(l, "lun", lwhat, true, 0, 255, &n, &np) ||
 		    get_str(l, "backstore", lwhat, false, &bs) ||
-		    get_str(l, "link", lwhat, false, &link))
+		    get_str(l, "link", lwhat, false, &link) ||
+		    get_str(l, "alua_tg_pt_gp", lwhat, false, &gp))
 			goto out;
 		snprintf(lwhat, sizeof(lwhat), "lun %s/%lld/%lld", iqn, (long long)tpgt, (long long)n);
 		if (bs) {
@@ -1846,6 +2054,11 @@ static int rs_tpg(struct rs *rs, json_object *t, const char *iqn, const char *tc
 				goto out;
 			}
 			ret = -1;
+		}
+		if (rs->apply && gp && set_attr(rs, lwhat, ldir, "alua_tg_pt_gp", gp)) {
+			free(cur);
+			free(ldir);
+			goto out;
 		}
 		free(cur);
 		free(ldir);
@@ -2168,6 +2381,7 @@ static const struct {
 	{ "portal", cmd_portal, false },
 	{ "acl", cmd_acl, false },
 	{ "discovery-auth", cmd_discovery_auth, false },
+	{ "alua", cmd_alua, false },
 	{ "show", cmd_show, false },
 	{ "clear", cmd_clear, false },
 	{ "save", cmd_save, false },

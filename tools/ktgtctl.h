@@ -31,6 +31,9 @@ extern const char *const ktgtctl_attrib_keys[];
 extern const char *const ktgtctl_param_keys[];
 extern const char *const ktgtctl_auth_keys[];
 extern const char *const ktgtctl_discovery_keys[];
+/* The writable attributes of an ALUA target port group (alua/<group>/),
+ * in the order restore writes them. */
+extern const char *const ktgtctl_alua_keys[];
 /* 1 if @key is in the NULL-terminated @keys, else 0. */
 int ktgtctl_key_in(const char *const *keys, const char *key);
 /* 1-based line and column of byte @off of @buf (@len bytes). */

@@ -151,3 +151,11 @@ void ktgtctl_line_of(const char *buf, size_t len, size_t off,
 	*line = l;
 	*col = c;
 }
+
+const char *const ktgtctl_alua_keys[] = {
+	"tg_pt_gp_id", "alua_access_type", "preferred",
+	"alua_support_active_optimized", "alua_support_active_nonoptimized",
+	"alua_support_standby", "alua_support_unavailable",
+	"alua_support_offline", "alua_support_transitioning",
+	"alua_access_state", NULL
+};

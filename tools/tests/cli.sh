@@ -215,6 +215,60 @@ run 2 "restore with an unknown option" --root "$F" restore --bogus
 run 2 "save with two files" --root "$F" save a b
 run 2 "save with an unknown option" --root "$F" save --bogus
 
+# ---- ALUA groups: verbs, save and restore ----
+A=$R/alua-root; AR=$R/alua-restored
+mkroot "$A"; mkroot "$AR"
+B=$A/backstores/ram/d
+put $B/enable 1; put $B/size_bytes 1048576; put $B/block_size 512; put $B/unit_serial SN-D; put $B/readonly 0
+G=$B/alua/default_tg_pt_gp
+put $G/tg_pt_gp_id 0; put $G/alua_access_state active/optimized; put $G/alua_access_type 3; put $G/preferred 0
+put $G/alua_access_status none; put $G/members ""
+run 0 "alua create with an id" --root "$A" alua create ram/d ao 10
+has "alua create wrote the id" $B/alua/ao/tg_pt_gp_id 10
+run 0 "alua create without an id" --root "$A" alua create ram/d sb
+[ -d $B/alua/sb ] && ok "alua group directory made" || notok "alua group directory made"
+run 0 "alua set state" --root "$A" alua set ram/d sb alua_access_state standby
+has "alua set wrote the state" $B/alua/sb/alua_access_state standby
+run 0 "alua set support bit" --root "$A" alua set ram/d sb alua_support_offline 0
+run 0 "alua set id" --root "$A" alua set ram/d sb tg_pt_gp_id 20
+run 2 "alua create with id 0 is refused" --root "$A" alua create ram/d x 0
+run 2 "alua with a malformed backstore" --root "$A" alua create d x
+run 1 "alua create on a missing backstore" --root "$A" alua create ram/nope x
+said "missing backstore is named" "backstore ram/nope does not exist"
+run 1 "alua set of a missing group" --root "$A" alua set ram/d nope preferred 1
+said "missing group is named" "alua group ram/d/nope does not exist"
+AT=$A/targets/$IQN/tpgt_1
+mkdir -p $AT/lun/lun_0 $AT/np $AT/acls; put $AT/enable 0
+ln -s $B $AT/lun/lun_0/ram_d; put $AT/lun/lun_0/alua_tg_pt_gp default_tg_pt_gp
+run 0 "lun set alua_tg_pt_gp" --root "$A" lun set $IQN 1 0 alua_tg_pt_gp sb
+has "lun set wrote the group" $AT/lun/lun_0/alua_tg_pt_gp sb
+run 1 "lun set of a missing LUN" --root "$A" lun set $IQN 1 5 alua_tg_pt_gp sb
+run 0 "alua delete" --root "$A" alua create ram/d gone
+run 0 "alua delete" --root "$A" alua delete ram/d gone
+[ ! -e $B/alua/gone ] && ok "alua group removed" || notok "alua group removed"
+run 0 "show --json has the groups" --root "$A" show --json
+said "show --json has the state" '"alua_access_state": "standby"'
+run 0 "save with ALUA groups" --root "$A" save "$R/a.json"
+python3 -c "
+import json,sys
+d=json.load(open(sys.argv[1]))
+b=d['backstores'][0]
+assert [g['name'] for g in b['alua']] == ['ao', 'default_tg_pt_gp', 'sb'], b['alua']
+sb=b['alua'][2]
+assert sb['tg_pt_gp_id'] == '20' and sb['alua_access_state'] == 'standby' and sb['alua_support_offline'] == '0', sb
+assert 'members' not in sb and 'alua_access_status' not in b['alua'][1]
+assert d['targets'][0]['tpgs'][0]['luns'][0]['alua_tg_pt_gp'] == 'sb'
+" "$R/a.json" > "$R/py.out" 2>&1 && ok "saved JSON has the groups and the LUN's group" || notok "saved JSON has the groups and the LUN's group" "$(cat "$R/py.out")"
+run 0 "restore with ALUA groups" --root "$AR" restore "$R/a.json"
+has "restore: group id" $AR/backstores/ram/d/alua/sb/tg_pt_gp_id 20
+has "restore: group state" $AR/backstores/ram/d/alua/sb/alua_access_state standby
+has "restore: LUN group" $AR/targets/$IQN/tpgt_1/lun/lun_0/alua_tg_pt_gp sb
+run 0 "save of the restored tree" --root "$AR" save "$R/a2.json"
+cmp -s "$R/a.json" "$R/a2.json" && ok "ALUA: save, restore, save: the same file" || notok "ALUA: save, restore, save: the same file" "$(diff "$R/a.json" "$R/a2.json")"
+echo '{"version": 1, "backstores": [{"type": "ram", "name": "x", "alua": [{"name": "g", "bogus": "1"}]}]}' > "$R/abad.json"
+run 1 "an unknown ALUA key is rejected" --root "$F" restore "$R/abad.json"
+said "the unknown ALUA key is named" 'unknown key "bogus"'
+
 # A plain directory keeps the attribute files configfs would not: clear
 # there can only unlink the links and empty discovery_auth.
 run 1 "clear of a plain directory cannot rmdir attribute-holding dirs" --root "$E" clear
