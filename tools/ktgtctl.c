@@ -281,7 +281,7 @@ KTGT_DEFAULT_ROOT ", or $KTGT_CONFIGFS, or --root DIR).\n"
 "  backstore create block NAME DEVICE [OPTIONS]\n"
 "  backstore create file NAME PATH [SIZE] [OPTIONS]\n"
 "      OPTIONS: --block-size 512|4096  --serial SERIAL  --readonly\n"
-"  backstore delete TYPE NAME\n"
+"  backstore delete TYPE NAME             (and its ALUA groups)\n"
 "  backstore set TYPE NAME ATTRIBUTE VALUE\n"
 "Targets and TPGs (IQN is the target's iSCSI name, TPGT 1-65535):\n"
 "  target create IQN             target delete IQN   (deletes all it holds)\n"
@@ -424,6 +424,31 @@ static int rm_target(const char *what, const char *tgt)
 /* ------------------------------------------------------------------ */
 /* Verbs                                                               */
 
+/* A backstore: its ALUA groups (not the fixed default one), then itself. */
+static int rm_backstore(const char *what, const char *bs)
+{
+	char *alua, **v;
+	int ret = 0;
+
+	if (asprintf(&alua, "%s/alua", bs) < 0)
+		abort();
+	v = list_dir(alua);
+	for (char **e = v; e && *e; e++) {
+		char *p;
+
+		if (!strcmp(*e, "default_tg_pt_gp"))
+			continue;
+		if (asprintf(&p, "%s/%s", alua, *e) < 0)
+			abort();
+		if (is_dir(p) && do_rmdir(what, p))
+			ret = -1;
+		free(p);
+	}
+	free_list(v);
+	free(alua);
+	return ret ? ret : do_rmdir(what, bs);
+}
+
 static int cmd_backstore(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -475,7 +500,7 @@ static int cmd_backstore(int argc, char **argv)
 			free(dir);
 			return EXIT_FAIL;
 		}
-		ret = do_rmdir(what, dir);
+		ret = rm_backstore(what, dir);
 		free(dir);
 		return ret ? EXIT_FAIL : EXIT_OK;
 	}
@@ -901,7 +926,7 @@ static int cmd_clear(int argc, char **argv)
 	free(dir);
 	for (int i = 0; ktgtctl_bs_types[i]; i++) {
 		dir = path_of("backstores/%s", ktgtctl_bs_types[i]);
-		ret |= rm_children("clear", dir, "", do_rmdir);
+		ret |= rm_children("clear", dir, "", rm_backstore);
 		free(dir);
 	}
 	dir = path_of("discovery_auth");

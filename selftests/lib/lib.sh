@@ -218,6 +218,9 @@ ktgt_teardown() {
 		rmdir "$tpg"
 	done
 	for d in "$c"/targets/*; do [ -d "$d" ] && rmdir "$d"; done
+	for d in "$c"/backstores/*/*/alua/*; do
+		[ -d "$d" ] && [ "${d##*/}" != default_tg_pt_gp ] && rmdir "$d"
+	done
 	for d in "$c"/backstores/*/*; do [ -d "$d" ] && rmdir "$d"; done
 	# Anything left is a failure to tear down.
 	[ -z "$(ls -A "$c"/targets 2> /dev/null)" ] &&
