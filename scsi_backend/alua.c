@@ -151,10 +151,13 @@ int ktgt_alua_gp_add(struct ktgt_alua *alua, struct ktgt_alua_tg_pt_gp *gp)
 /*
  * Establish ASYMMETRIC ACCESS STATE CHANGED (2Ah/06h) for the I_T nexuses
  * reaching the ports of @gp (all but @except, the nexus of a SET TARGET
- * PORT GROUPS).  The unit attention API (scsi_backend/ua.c, ktgt_ua_*) is
- * not on main yet: when it is, queue the UA here for each I_T nexus that
- * reaches a port of @gp, through the LUN the nexus sees.  Until then the
- * change is visible through REPORT TARGET PORT GROUPS only.
+ * PORT GROUPS).  The unit attention API (scsi_backend/ua.c) is not on
+ * main yet; once it is, the body is
+ *	ktgt_ua_raise_others(gp->alua->dev, except,
+ *			     KTGT_ASC_ALUA_STATE_CHANGED);
+ * (every I_T nexus of the LU: the access state of each port is part of
+ * what RTPG reports to all of them).  Until then initiators see the change
+ * in REPORT TARGET PORT GROUPS and in the sense data of refused commands.
  */
 static void ktgt_alua_ua_state_changed(struct ktgt_alua_tg_pt_gp *gp,
 				       const struct ktgt_nexus *except)

@@ -31,7 +31,7 @@ t_eq "portal is listening" 1 "$(listening 3261)"
 t_rc "rmmod refused while objects exist" 1 rmmod ktgt
 t_run "module still loaded" test -d /sys/module/ktgt
 t_eq "tree intact after refused rmmod" "$C/targets/$IQN/tpgt_1/lun/lun_0/ram_r0" \
-	"$(ls -d $C/targets/$IQN/tpgt_1/lun/lun_0/* 2>&1)"
+	"$(ls -d $C/targets/$IQN/tpgt_1/lun/lun_0/ram_* 2>&1)"
 t_run "remove every object" ktgt_teardown
 t_eq "portal closed" 0 "$(listening 3261)"
 t_run "rmmod after teardown" rmmod ktgt

@@ -11,7 +11,7 @@ t_run "insmod" ktgt_load || t_bail "cannot load $KTGT_KO"
 for type in ram null; do
 	d=$B/$type/${type}0
 	t_errno "$type: mkdir" OK mkdir $d
-	t_eq "$type: attributes" "block_size enable pr_state readonly size_bytes unit_serial" "$(ls $d | xargs)"
+	t_eq "$type: attributes" "alua block_size enable pr_state readonly size_bytes unit_serial" "$(ls $d | xargs)"
 	t_file "$type: block_size defaults to 512" $d/block_size 512
 	t_file "$type: size_bytes defaults to 0" $d/size_bytes 0
 	t_file "$type: enable defaults to 0" $d/enable 0
@@ -65,7 +65,7 @@ t_errno "mkdir of a file directly in backstores/: EPERM" EPERM mkdir $B/foo
 t_run "brd RAM disk of 32 MiB" brd_disk 32
 d=$B/block/b0
 t_errno "block: mkdir" OK mkdir $d
-t_eq "block: attributes" "block_size dev enable pr_state readonly size_bytes unit_serial" "$(ls $d | xargs)"
+t_eq "block: attributes" "alua block_size dev enable pr_state readonly size_bytes unit_serial" "$(ls $d | xargs)"
 t_file "block: dev defaults to empty" $d/dev ""
 t_errno "block: enable without dev: EINVAL" EINVAL write $d/enable 1
 t_errno "block: relative dev path: EINVAL" EINVAL write $d/dev ram0
@@ -89,7 +89,7 @@ mkdir -p /mnt/bsfs && mkfs.ext4 -q -F /dev/ram0 && mount /dev/ram0 /mnt/bsfs
 truncate -s 16M /mnt/bsfs/img
 d=$B/file/f0
 t_errno "file: mkdir" OK mkdir $d
-t_eq "file: attributes" "block_size enable path pr_state readonly size_bytes unit_serial" "$(ls $d | xargs)"
+t_eq "file: attributes" "alua block_size enable path pr_state readonly size_bytes unit_serial" "$(ls $d | xargs)"
 t_errno "file: enable without path: EINVAL" EINVAL write $d/enable 1
 t_errno "file: relative path: EINVAL" EINVAL write $d/path img
 t_errno "file: path" OK write $d/path /mnt/bsfs/img

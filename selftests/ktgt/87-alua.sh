@@ -76,10 +76,11 @@ t_errno "access type 0: EINVAL" EINVAL write "$AL/sb/alua_access_type" 0
 t_errno "preferred on ao" OK write "$AL/ao/preferred" 1
 t_errno "rmdir backstore while alua/ has a group: ENOTEMPTY" ENOTEMPTY rmdir "$BS"
 
-t_run "target: tpgt_1 on $P1, tpgt_2 on $P2, LUN 0 of both = ram/shared" sh -c "
-	. $KTGT_SRC/selftests/lib/lib.sh
+two_tpgs() {
 	ktgt_target $IQN 1 $P1 && ktgt_target $IQN 2 $P2 &&
-	ktgt_lun $IQN 1 0 ram/shared && ktgt_lun $IQN 2 0 ram/shared"
+		ktgt_lun $IQN 1 0 ram/shared && ktgt_lun $IQN 2 0 ram/shared
+}
+t_run "target: tpgt_1 on $P1, tpgt_2 on $P2, LUN 0 of both = ram/shared" two_tpgs
 t_file "a new port is in the default group" "$L1/alua_tg_pt_gp" default_tg_pt_gp
 t_errno "unknown group: ENOENT" ENOENT write "$L1/alua_tg_pt_gp" nosuch
 t_errno "tpgt_1 LUN 0 -> ao" OK write "$L1/alua_tg_pt_gp" ao
@@ -117,7 +118,7 @@ t_eq "RTPG (length format) through path 1" "00 00 00 20 $G_DEF $G_AO $G_SB" "$(r
 t_eq "RTPG (extended format) through the standby path" \
 	"00 00 00 24 10 00 00 00 $G_DEF $G_AO $G_SB" "$(rtpg -e "$S2")"
 t_eq "RTPG with allocation length 4: the header only, full length" \
-	"00 00 00 20" "$(sg_raw -r 4 -o /dev/stdout "$S1" a3 0a 00 00 00 00 00 00 00 04 00 00 2>/dev/null | hex)"
+	"00 00 00 20" "$(sg_raw -r 4 -b "$S1" a3 0a 00 00 00 00 00 00 00 04 00 00 2>/dev/null | hex)"
 t_eq "RTPG with format 2: INVALID FIELD IN CDB" "Illegal Request|Invalid field in cdb" \
 	"$(sense_of -r 64 "$S1" a3 4a 00 00 00 00 00 00 00 40 00 00)"
 
@@ -132,7 +133,7 @@ head -c 512 /dev/urandom > /tmp/blk0
 t_run "WRITE(10) block 0 through the optimized port" \
 	sg_raw -s 512 -i /tmp/blk0 "$S1" 2a 00 00 00 00 00 00 00 01 00
 t_eq "READ(10) through the optimized port reads it back" "$(sha256sum < /tmp/blk0)" \
-	"$(sg_raw -r 512 -o /dev/stdout "$S1" $READ10 2>/dev/null | sha256sum)"
+	"$(sg_raw -r 512 -b "$S1" $READ10 2>/dev/null | sha256sum)"
 
 t_run "sb -> unavailable (configfs)" setstate sb unavailable
 t_eq "RTPG shows group 20 unavailable" "00 00 00 20 $G_DEF $G_AO 03 cf 00 14 00 02 00 01 00 00 00 02" "$(rtpg "$S1")"
@@ -148,15 +149,13 @@ t_eq "READ(10) through transitioning: 04h/0Ah" \
 t_eq "RTPG through transitioning is allowed" "00 00 00 20" "$(rtpg "$S2" | cut -c1-11)"
 t_run "sb -> active/non-optimized (by code 1)" setstate sb 1
 t_eq "READ(10) through the non-optimized port reads the same block" "$(sha256sum < /tmp/blk0)" \
-	"$(sg_raw -r 512 -o /dev/stdout "$S2" $READ10 2>/dev/null | sha256sum)"
+	"$(sg_raw -r 512 -b "$S2" $READ10 2>/dev/null | sha256sum)"
 t_run "sb -> standby" setstate sb standby
 
 # SET TARGET PORT GROUPS
 OPC=$(sg_opcodes -u "$S1" 2>&1)
-t_match "RSOC lists REPORT TARGET PORT GROUPS (a3/0a)" "(^|
-) *a3 +a +" "$OPC"
-t_match "RSOC lists SET TARGET PORT GROUPS (a4/0a)" "(^|
-) *a4 +a +" "$OPC"
+t_eq "RSOC lists REPORT TARGET PORT GROUPS (a3/0a)" 1 "$(grep -cE '^ *a3 +a +12 ' <<< "$OPC")"
+t_eq "RSOC lists SET TARGET PORT GROUPS (a4/0a)" 1 "$(grep -cE '^ *a4 +a +12 ' <<< "$OPC")"
 t_run "STPG through the standby port: group 20 -> active/optimized" sg_stpg --tp=20 --state=0 "$S2"
 t_file "configfs shows the new state" "$AL/sb/alua_access_state" active/optimized
 t_file "status explicit" "$AL/sb/alua_access_status" explicit
@@ -218,11 +217,30 @@ else
 fi
 
 # ------------------------------------------------------------- removal --
-t_run "logout both" sh -c ". $KTGT_SRC/selftests/lib/lib.sh; iscsi_logout $IQN $P1 && iscsi_logout $IQN $P2"
+logout_both() { iscsi_logout $IQN $P1 && iscsi_logout $IQN $P2; }
+t_run "logout both" logout_both
 t_errno "rmdir alua/sb" OK rmdir "$AL/sb"
 t_file "its port went back to the default group" "$L2/alua_tg_pt_gp" default_tg_pt_gp
 t_file "default members" "$AL/default_tg_pt_gp/members" "$IQN/tpgt_2/lun_0"
 t_errno "rmdir alua/ao" OK rmdir "$AL/ao"
+K=$KTGTCTL
+t_run "ktgtctl alua create ram/shared g30 30" $K alua create ram/shared g30 30
+t_file "with id 30" "$AL/g30/tg_pt_gp_id" 30
+t_rc "ktgtctl alua create with a taken id: status 1, nothing left" 1 $K alua create ram/shared g31 30
+t_run "no g31" test ! -e "$AL/g31"
+t_run "ktgtctl alua set ... alua_access_state unavailable" $K alua set ram/shared g30 alua_access_state unavailable
+t_file "state set" "$AL/g30/alua_access_state" unavailable
+t_run "ktgtctl lun set ... alua_tg_pt_gp g30" $K lun set $IQN 1 0 alua_tg_pt_gp g30
+t_file "LUN in g30" "$L1/alua_tg_pt_gp" g30
+t_run "ktgtctl save" $K save /tmp/alua.json
+t_run "ktgtctl clear (removes the ALUA group too)" $K clear
+t_eq "the tree is empty" "" "$(ls -A $KTGT_CFS/targets; ls -A $KTGT_CFS/backstores/ram)"
+t_run "ktgtctl restore" $K restore /tmp/alua.json
+t_file "restored group id" "$AL/g30/tg_pt_gp_id" 30
+t_file "restored group state" "$AL/g30/alua_access_state" unavailable
+t_file "restored LUN group" "$L1/alua_tg_pt_gp" g30
+t_file "restored members" "$AL/g30/members" "$IQN/tpgt_1/lun_0"
+t_run "ktgtctl clear" $K clear
 t_run "teardown" ktgt_teardown
 t_run "rmmod" ktgt_unload
 t_done
