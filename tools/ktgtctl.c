@@ -1072,6 +1072,9 @@ static void show_dir(const char *dir, const char *name, int depth)
 			continue;
 		}
 		val = shown_value(*e, p);
+		for (char *c = val; *c; c++)	/* a list, one a line: members */
+			if (*c == '\n')
+				*c = ',';
 		w = (int)(strlen(*e) + strlen(val) + 2);
 		if (col && col + w > 78) {
 			putchar('\n');
