@@ -114,6 +114,14 @@ int ktgt_sbc_parse_pre_fetch(struct ktgt_cmd *cmd);
 int ktgt_sbc_parse_get_lba_status(struct ktgt_cmd *cmd);
 void ktgt_sbc_io_done(struct ktgt_cmd *cmd);
 
+/* xcopy.c */
+int ktgt_xcopy_parse_cdb(struct ktgt_cmd *cmd);
+int ktgt_rcr_parse(struct ktgt_cmd *cmd);
+u32 ktgt_xcopy_vpd(struct ktgt_cmd *cmd, u8 *buf);
+void ktgt_xcopy_nexus_gone(struct ktgt_dev *dev, const struct ktgt_nexus *nexus);
+void ktgt_xcopy_dev_gone(struct ktgt_dev *dev);
+void ktgt_xcopy_exit(void);
+
 /* backstores */
 extern const struct ktgt_backend_ops ktgt_ram_ops;
 extern const struct ktgt_backend_ops ktgt_null_ops;
