@@ -80,7 +80,7 @@ static u32 ktgt_inquiry_std(struct ktgt_cmd *cmd, u8 *buf)
 	buf[3] = 0x12;			/* HISUP, response data format 2 */
 	buf[4] = KTGT_INQ_STD_LEN - 5;
 	if (cmd->dev)
-		buf[5] = 0x08;		/* 3PC: EXTENDED COPY (xcopy.c) */
+		buf[5] |= 0x08;	/* 3PC: EXTENDED COPY (xcopy.c) */
 	buf[7] = 0x02;			/* CMDQUE */
 	ktgt_put_padded(&buf[8], KTGT_VENDOR, 8);
 	ktgt_put_padded(&buf[16], product, 16);
