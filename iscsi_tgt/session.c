@@ -28,8 +28,42 @@ static u32 ktgt_sess_report_luns(struct ktgt_nexus *nexus, u64 *luns, u32 max)
 	return ktgt_tpg_report_luns(sess->tpg, sess->acl, luns, max);
 }
 
+/*
+ * EXTENDED COPY names its copy source and destination by designator: look
+ * only at the LUNs this session's own mapping (ACL or demo mode) reaches,
+ * so a copy can never touch a LU another initiator is given.
+ */
+static struct ktgt_dev *ktgt_sess_get_dev_by_naa(struct ktgt_nexus *nexus,
+						 u64 naa_id, void **ref)
+{
+	struct ktgt_session *sess = container_of(nexus, struct ktgt_session, nexus);
+	struct ktgt_lun *lun;
+	u64 id;
+
+	*ref = NULL;
+	for (id = 0; sess->tpg && id < KTGT_MAX_LUNS; id++) {
+		lun = ktgt_lun_get(sess->tpg, sess->acl, id);
+		if (!lun)
+			continue;
+		if (lun->dev && lun->dev->naa_id == naa_id) {
+			*ref = lun;
+			return lun->dev;
+		}
+		ktgt_lun_put(lun);
+	}
+	return NULL;
+}
+
+static void ktgt_sess_put_dev(struct ktgt_nexus *nexus, void *ref)
+{
+	if (ref)
+		ktgt_lun_put(ref);
+}
+
 static const struct ktgt_nexus_ops ktgt_sess_nexus_ops = {
 	.report_luns = ktgt_sess_report_luns,
+	.get_dev_by_naa = ktgt_sess_get_dev_by_naa,
+	.put_dev = ktgt_sess_put_dev,
 };
 
 struct ktgt_session *ktgt_session_alloc(const struct ktgt_session_info *info)

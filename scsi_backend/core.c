@@ -169,6 +169,7 @@ static void ktgt_dev_release(struct kref *kref)
 {
 	struct ktgt_dev *dev = container_of(kref, struct ktgt_dev, kref);
 
+	ktgt_xcopy_dev_gone(dev);
 	if (dev->enabled)
 		dev->ops->close(dev);
 	ktgt_pr_dev_free(dev);
@@ -191,11 +192,13 @@ void ktgt_dev_nexus_gone(struct ktgt_dev *dev, const struct ktgt_nexus *nexus)
 	if (dev->reserved_by == nexus)
 		dev->reserved_by = NULL;
 	spin_unlock_irqrestore(&dev->io_lock, flags);
+	ktgt_xcopy_nexus_gone(dev, nexus);
 }
 
 void ktgt_dev_lun_reset(struct ktgt_dev *dev)
 {
 	ktgt_dev_nexus_gone(dev, READ_ONCE(dev->reserved_by));
+	ktgt_xcopy_dev_gone(dev);	/* held copy results of every nexus */
 }
 
 bool ktgt_dev_write_protected(const struct ktgt_cmd *cmd)
@@ -710,6 +713,7 @@ int ktgt_scsi_init(void)
 
 void ktgt_scsi_exit(void)
 {
+	ktgt_xcopy_exit();
 	destroy_workqueue(ktgt_io_wq);
 	destroy_workqueue(ktgt_scsi_wq);
 }

@@ -148,6 +148,16 @@ struct ktgt_nexus;
 struct ktgt_nexus_ops {
 	/* Fill @luns with up to @max LUN numbers visible; return the total. */
 	u32 (*report_luns)(struct ktgt_nexus *nexus, u64 *luns, u32 max);
+	/*
+	 * EXTENDED COPY: the LU this nexus reaches through its own LUN
+	 * mapping whose NAA designator (dev->naa_id) is @naa_id, or NULL.
+	 * The reference (*@ref) keeps it usable, as a command to that LUN
+	 * would, until put_dev(@nexus, *@ref).  Optional: without it a copy
+	 * can only name the LU it was sent to.
+	 */
+	struct ktgt_dev *(*get_dev_by_naa)(struct ktgt_nexus *nexus,
+					   u64 naa_id, void **ref);
+	void (*put_dev)(struct ktgt_nexus *nexus, void *ref);
 };
 
 struct ktgt_nexus {

@@ -120,6 +120,7 @@ void ktgt_sbc_io_done(struct ktgt_cmd *cmd);
 int ktgt_pr_dev_init(struct ktgt_dev *dev);
 void ktgt_pr_dev_free(struct ktgt_dev *dev);
 bool ktgt_pr_conflict(struct ktgt_cmd *cmd);
+bool ktgt_pr_conflict_io(struct ktgt_dev *dev, struct ktgt_nexus *nexus, bool write);
 int ktgt_pr_parse_in(struct ktgt_cmd *cmd);
 int ktgt_pr_parse_out(struct ktgt_cmd *cmd);
 /* alua.c */
@@ -129,6 +130,13 @@ u16 ktgt_alua_group_id(const struct ktgt_cmd *cmd);
 bool ktgt_alua_explicit(const struct ktgt_cmd *cmd);
 int ktgt_alua_parse_rtpg(struct ktgt_cmd *cmd);
 int ktgt_alua_parse_stpg(struct ktgt_cmd *cmd);
+/* xcopy.c */
+int ktgt_xcopy_parse_cdb(struct ktgt_cmd *cmd);
+int ktgt_rcr_parse(struct ktgt_cmd *cmd);
+u32 ktgt_xcopy_vpd(struct ktgt_cmd *cmd, u8 *buf);
+void ktgt_xcopy_nexus_gone(struct ktgt_dev *dev, const struct ktgt_nexus *nexus);
+void ktgt_xcopy_dev_gone(struct ktgt_dev *dev);
+void ktgt_xcopy_exit(void);
 
 /* backstores */
 extern const struct ktgt_backend_ops ktgt_ram_ops;

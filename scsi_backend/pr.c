@@ -267,6 +267,34 @@ bool ktgt_pr_conflict(struct ktgt_cmd *cmd)
 	return ret;
 }
 
+/**
+ * ktgt_pr_conflict_io() - would a read or write by @nexus conflict?
+ * @dev: the LU
+ * @nexus: the I_T nexus the data moves for (EXTENDED COPY's issuer)
+ * @write: a write (else a read)
+ *
+ * For commands that touch an LU other than the one they were sent to
+ * (EXTENDED COPY): the same answer the LU would give a READ(10) or a
+ * WRITE(10) from @nexus.
+ */
+bool ktgt_pr_conflict_io(struct ktgt_dev *dev, struct ktgt_nexus *nexus, bool write)
+{
+	u8 cdb[KTGT_CDB_LEN] = { write ? KTGT_OP_WRITE_10 : KTGT_OP_READ_10 };
+	struct ktgt_pr *pr = dev->pr;
+	struct ktgt_pr_reg *reg;
+	bool ret = false;
+
+	if (!pr || !READ_ONCE(pr->active))
+		return false;
+	mutex_lock(&pr->lock);
+	if (pr->holder) {
+		reg = ktgt_pr_find(pr, nexus);
+		ret = ktgt_pr_conflicts(cdb, pr->type, ktgt_pr_is_holder(pr, reg), reg);
+	}
+	mutex_unlock(&pr->lock);
+	return ret;
+}
+
 /* ------------------------------------------------------------------ */
 /* PERSISTENT RESERVE OUT                                               */
 

@@ -15,7 +15,7 @@
 /* Version descriptors: SAM-5, iSCSI, SPC-4, SBC-3 */
 static const u16 ktgt_version_descs[] = { 0x00a0, 0x0960, 0x0460, 0x04c0 };
 
-static const u8 ktgt_vpd_pages[] = { 0x00, 0x80, 0x83, 0xb0, 0xb1, 0xb2 };
+static const u8 ktgt_vpd_pages[] = { 0x00, 0x80, 0x83, 0x8f, 0xb0, 0xb1, 0xb2 };
 
 #define KTGT_INQ_STD_LEN	66
 
@@ -80,6 +80,8 @@ static u32 ktgt_inquiry_std(struct ktgt_cmd *cmd, u8 *buf)
 	buf[3] = 0x12;			/* HISUP, response data format 2 */
 	buf[4] = KTGT_INQ_STD_LEN - 5;
 	buf[5] = ktgt_alua_tpgs(cmd);	/* TPGS */
+	if (cmd->dev)
+		buf[5] |= 0x08;	/* 3PC: EXTENDED COPY (xcopy.c) */
 	buf[7] = 0x02;			/* CMDQUE */
 	ktgt_put_padded(&buf[8], KTGT_VENDOR, 8);
 	ktgt_put_padded(&buf[16], product, 16);
@@ -238,6 +240,9 @@ static void ktgt_spc_exec_inquiry(struct ktgt_cmd *cmd)
 			break;
 		case 0x83:
 			len = ktgt_vpd_devid(cmd, buf);
+			break;
+		case 0x8f:
+			len = ktgt_xcopy_vpd(cmd, buf);
 			break;
 		case 0xb0:
 			len = ktgt_vpd_block_limits(cmd, buf);
