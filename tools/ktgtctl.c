@@ -310,6 +310,10 @@ KTGT_DEFAULT_ROOT ", or $KTGT_CONFIGFS, or --root DIR).\n"
 "                                " KTGTCTL_SAVE_DEFAULT "; - is stdout)\n"
 "  restore [--merge] [FILE]      rebuild a saved configuration; refuses to\n"
 "                                touch objects that exist unless --merge\n"
+"Sessions and counters (read-only):\n"
+"  sessions [--json] [IQN [TPGT]]  who is logged in: initiator, ISID, TSIH,\n"
+"                                connections, CmdSN window, LUNs\n"
+"  stats [--json] [IQN [TPGT]]   per-LUN and per-session counters\n"
 "\n"
 "Options: --root DIR   -h, --help   --version\n"
 "Exit status: 0 done, 1 the operation failed, 2 bad usage.\n";
@@ -2396,6 +2400,19 @@ out:
 }
 
 /* ------------------------------------------------------------------ */
+/* sessions, stats: tools/stats.c                                      */
+
+static int cmd_sessions(int argc, char **argv)
+{
+	return ktgtctl_cmd_sessions(root, argc, argv);
+}
+
+static int cmd_stats(int argc, char **argv)
+{
+	return ktgtctl_cmd_stats(root, argc, argv);
+}
+
+/* ------------------------------------------------------------------ */
 
 static const struct {
 	const char *name;
@@ -2414,6 +2431,8 @@ static const struct {
 	{ "clear", cmd_clear, false },
 	{ "save", cmd_save, false },
 	{ "restore", cmd_restore, false },
+	{ "sessions", cmd_sessions, false },
+	{ "stats", cmd_stats, false },
 };
 
 int main(int argc, char **argv)
