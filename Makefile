@@ -62,15 +62,20 @@ demo: deps module tools
 vm-shell: module tools
 	selftests/vm/run --shell $(VM_ARGS)
 
-install: module tools
+install: install-module install-tools
+
+install-module: module
 	install -D -m 0644 ktgt.ko $(DESTDIR)/lib/modules/$(KVER)/$(INSTALL_MOD_DIR)/ktgt.ko
+	$(if $(DESTDIR),,depmod -a $(KVER))
+
+# ktgtctl, its man page and completion, ktgt.service (with dkms: this only)
+install-tools: tools
 	$(MAKE) -C tools install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX) SBINDIR=$(SBINDIR) \
 		MANDIR=$(MANDIR) BASHCOMPDIR=$(BASHCOMPDIR)
 	install -d $(DESTDIR)$(UNITDIR) $(DESTDIR)/etc/ktgt
 	sed 's|@SBINDIR@|$(SBINDIR)|g' ktgt.service.in > $(DESTDIR)$(UNITDIR)/ktgt.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/ktgt.service
 	chmod 0700 $(DESTDIR)/etc/ktgt
-	$(if $(DESTDIR),,depmod -a $(KVER))
 
 # Leaves /etc/ktgt (the saved configuration) in place.
 uninstall:
@@ -91,4 +96,4 @@ clean:
 	rm -rf build
 
 .PHONY: all module tools deps check fuzz vm-selftest vm-selftest-lio demo vm-shell clean \
-	install uninstall dkms-src
+	install install-module install-tools uninstall dkms-src

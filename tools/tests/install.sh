@@ -18,9 +18,9 @@ ok() { n=$((n + 1)); echo "ok $n - $1"; }
 notok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; shift; printf '#   %s\n' "$@"; }
 check() { local d=$1; shift; if "$@" > "$D/out" 2>&1; then ok "$d"; else notok "$d" "$(tail -n 5 "$D/out")"; fi; }
 
-KVER=$(make -s --no-print-directory -f - <<'MK'
+KVER=$(make -s --no-print-directory -f - ktgt-print-kver <<'MK'
 include Makefile
-all:
+ktgt-print-kver:
 	@echo $(KVER)
 MK
 )
@@ -30,9 +30,7 @@ if [ -f ktgt.ko ]; then
 	check "installed ktgt.ko equals the built one" cmp ktgt.ko "$D/root/lib/modules/$KVER/extra/ktgt.ko"
 else
 	echo "# ktgt.ko is not built: installing the tools and the unit only"
-	check "make -C tools install DESTDIR" make -s -C tools install DESTDIR="$D/root" PREFIX=/usr
-	mkdir -p "$D/root/lib/systemd/system"
-	sed 's|@SBINDIR@|/usr/sbin|g' ktgt.service.in > "$D/root/lib/systemd/system/ktgt.service"
+	check "make install-tools DESTDIR" make -s install-tools DESTDIR="$D/root"
 fi
 R=$D/root
 check "ktgtctl in /usr/sbin, executable" test -x "$R/usr/sbin/ktgtctl"
