@@ -1056,6 +1056,12 @@ static char *link_target(const char *p)
 	return strdup(buf);
 }
 
+/* Run-time state, not configuration: ktgtctl sessions / stats show it. */
+static bool is_runtime(const char *name)
+{
+	return !strcmp(name, "statistics") || !strcmp(name, "sessions");
+}
+
 static void show_dir(const char *dir, const char *name, int depth)
 {
 	char **v = list_dir(dir);
@@ -1071,7 +1077,7 @@ static void show_dir(const char *dir, const char *name, int depth)
 
 		if (asprintf(&p, "%s/%s", dir, *e) < 0)
 			abort();
-		if (lstat(p, &st) || !S_ISREG(st.st_mode)) {
+		if (is_runtime(*e) || lstat(p, &st) || !S_ISREG(st.st_mode)) {
 			free(p);
 			continue;
 		}
@@ -1111,7 +1117,7 @@ static void show_dir(const char *dir, const char *name, int depth)
 
 		if (asprintf(&p, "%s/%s", dir, *e) < 0)
 			abort();
-		if (!lstat(p, &st) && S_ISDIR(st.st_mode))
+		if (!is_runtime(*e) && !lstat(p, &st) && S_ISDIR(st.st_mode))
 			show_dir(p, *e, depth + 1);
 		free(p);
 	}
@@ -1129,7 +1135,7 @@ static json_object *json_dir(const char *dir)
 
 		if (asprintf(&p, "%s/%s", dir, *e) < 0)
 			abort();
-		if (lstat(p, &st)) {
+		if (is_runtime(*e) || lstat(p, &st)) {
 			free(p);
 			continue;
 		}

@@ -311,6 +311,10 @@ run 1 "a sessions file in another format" --root "$S" sessions
 said "names the file and the line" "sessions line 1: not in the expected format"
 run 1 "sessions without the module" --root "$R/nonexistent" sessions
 said "explains why" "does not exist: load the module"
+run 0 "show leaves out run-time state" --root "$S" show
+[ -n "$out" ] && ! printf '%s' "$out" | grep -q -e statistics -e sessions -e latency && ok "no statistics or sessions in show" || notok "no statistics or sessions in show" "$out"
+out=$("$K" --root "$S" show --json 2>&1)
+! printf '%s' "$out" | grep -q -e statistics -e '"sessions"' && ok "nor in show --json" || notok "nor in show --json" "$out"
 run 0 "sessions --help" sessions --help
 run 0 "stats --help" stats --help
 said "usage lists stats" "stats \[--json\]"
