@@ -49,9 +49,12 @@ static void __attribute__((format(printf, 1, 2))) err(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+/* "ktgtctl: VERB: what is wrong", then the verb's usage */
 static int usage(const char *text, const char *fmt, const char *arg)
 {
-	fputs("ktgtctl: ", stderr);
+	const char *verb = text + strlen("Usage: ktgtctl ");
+
+	fprintf(stderr, "ktgtctl: %.*s: ", (int)strcspn(verb, " \n"), verb);
 	fprintf(stderr, fmt, arg);
 	fputs("\n", stderr);
 	fputs(text, stderr);
