@@ -15,9 +15,11 @@ INI=iqn.2026-11.org.ktgt:svc-ini
 unit_run() {
 	local k line
 	for k; do
+		# no /dev/fd in the guest: no process substitution
+		grep "^$k=" $U > /tmp/unit.lines
 		while IFS= read -r line; do
 			sh -c "${line#*=}" || { echo "failed: $line" >&2; return 1; }
-		done < <(grep "^$k=" $U)
+		done < /tmp/unit.lines
 	done
 }
 svc_start() { unit_run ExecStartPre ExecStart; }
