@@ -13,6 +13,7 @@
 #define KTGT_CFS_H
 
 #include "ktgt_iscsi.h"
+#include "ktgt_stats.h"
 
 /* iscsi_tgt/portal.c, beyond what ktgt_iscsi.h declares */
 bool ktgt_sockaddr_equal(const struct sockaddr_storage *a,

@@ -140,6 +140,7 @@ static void ktgt_lun_release(struct config_item *item)
 	struct ktgt_lun *lun = to_ktgt_lun(item);
 
 	percpu_ref_exit(&lun->ref);
+	ktgt_lun_stats_free(lun);
 	kfree(lun);
 }
 
@@ -180,6 +181,11 @@ static struct config_group *ktgt_lun_make_group(struct config_group *group,
 	lun->id = id;
 
 	config_group_init_type_name(&lun->group, name, &ktgt_lun_type);
+	ret = ktgt_lun_stats_init(lun);
+	if (ret) {
+		percpu_ref_exit(&lun->ref);
+		goto err_free;
+	}
 	return &lun->group;
 
 err_free:

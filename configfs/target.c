@@ -362,6 +362,7 @@ static struct configfs_item_operations ktgt_tpg_item_ops = {
 static const struct config_item_type ktgt_tpg_type = {
 	.ct_item_ops	= &ktgt_tpg_item_ops,
 	.ct_attrs	= ktgt_tpg_attrs,
+	.ct_bin_attrs	= ktgt_tpg_bin_attrs,
 	.ct_owner	= THIS_MODULE,
 };
 

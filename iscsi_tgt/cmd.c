@@ -295,6 +295,7 @@ static int ktgt_scsi_cmd_start(struct ktgt_conn *conn)
 	task->exp_xfer_len = edtl;
 	memcpy(task->lun_wire, hdr->lun, sizeof(task->lun_wire));
 	task->ttt = ktgt_conn_next_ttt(conn);
+	task->start_ns = ktgt_stats_now();
 
 	cmd = &task->scmd;
 	memcpy(cmd->cdb, hdr->cdb, sizeof(cmd->cdb));
@@ -466,6 +467,7 @@ void ktgt_task_respond(struct ktgt_task *task)
 		return;
 	}
 	task->state = KTGT_TASK_RESPONDING;
+	ktgt_stats_task_done(task);
 
 	/*
 	 * RFC 7143 11.4.5.1: overflow when the command wanted more than the
@@ -830,6 +832,8 @@ static void ktgt_task_abort(struct ktgt_task *task, struct ktgt_tmf *tmf)
 	struct ktgt_session *sess = conn->sess;
 	bool running;
 
+	if (!task->aborted && task->state != KTGT_TASK_RESPONDING)
+		ktgt_stats_task_abort(task);
 	spin_lock_irq(&conn->tx_lock);
 	running = task->state >= KTGT_TASK_EXEC;
 	if (running && task->state != KTGT_TASK_RESPONDING && !task->aborted) {

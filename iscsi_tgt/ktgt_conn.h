@@ -7,6 +7,7 @@
 #define KTGT_CONN_H
 
 #include "ktgt_iscsi.h"
+#include "ktgt_stats.h"
 
 #define KTGT_MAX_XFER_LEN	(16U << 20)	/* largest EDTL accepted */
 #define KTGT_MAX_AHS_LEN	1020
@@ -53,6 +54,7 @@ struct ktgt_task {
 	u32 r2t_outstanding;
 	u32 r2tsn;
 	u32 exp_datasn;
+	u64 start_ns;			/* arrival, for the latency counters */
 };
 
 enum ktgt_conn_state {
@@ -110,6 +112,7 @@ struct ktgt_session {
 
 	struct list_head conns;		/* under ktgt_sess_mutex */
 	unsigned int nr_conns;
+	struct ktgt_sess_stats stats;
 };
 
 struct ktgt_login;

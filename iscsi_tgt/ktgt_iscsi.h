@@ -68,6 +68,8 @@ struct ktgt_lun {
 	struct completion drained;
 	bool live;			/* published in tpg->luns[] */
 	struct ktgt_alua_port alua_port;	/* its ALUA target port group */
+	struct config_group stats_group;	/* statistics/ */
+	struct ktgt_lun_stats __percpu *stats;
 };
 
 /* acls/<iqn>/lun_M/ */

@@ -310,6 +310,10 @@ KTGT_DEFAULT_ROOT ", or $KTGT_CONFIGFS, or --root DIR).\n"
 "                                " KTGTCTL_SAVE_DEFAULT "; - is stdout)\n"
 "  restore [--merge] [FILE]      rebuild a saved configuration; refuses to\n"
 "                                touch objects that exist unless --merge\n"
+"Sessions and counters (read-only):\n"
+"  sessions [--json] [IQN [TPGT]]  who is logged in: initiator, ISID, TSIH,\n"
+"                                connections, CmdSN window, LUNs\n"
+"  stats [--json] [IQN [TPGT]]   per-LUN and per-session counters\n"
 "\n"
 "Options: --root DIR   -h, --help   --version\n"
 "Exit status: 0 done, 1 the operation failed, 2 bad usage.\n";
@@ -1052,6 +1056,12 @@ static char *link_target(const char *p)
 	return strdup(buf);
 }
 
+/* Run-time state, not configuration: ktgtctl sessions / stats show it. */
+static bool is_runtime(const char *name)
+{
+	return !strcmp(name, "statistics") || !strcmp(name, "sessions");
+}
+
 static void show_dir(const char *dir, const char *name, int depth)
 {
 	char **v = list_dir(dir);
@@ -1067,7 +1077,7 @@ static void show_dir(const char *dir, const char *name, int depth)
 
 		if (asprintf(&p, "%s/%s", dir, *e) < 0)
 			abort();
-		if (lstat(p, &st) || !S_ISREG(st.st_mode)) {
+		if (is_runtime(*e) || lstat(p, &st) || !S_ISREG(st.st_mode)) {
 			free(p);
 			continue;
 		}
@@ -1107,7 +1117,7 @@ static void show_dir(const char *dir, const char *name, int depth)
 
 		if (asprintf(&p, "%s/%s", dir, *e) < 0)
 			abort();
-		if (!lstat(p, &st) && S_ISDIR(st.st_mode))
+		if (!is_runtime(*e) && !lstat(p, &st) && S_ISDIR(st.st_mode))
 			show_dir(p, *e, depth + 1);
 		free(p);
 	}
@@ -1125,7 +1135,7 @@ static json_object *json_dir(const char *dir)
 
 		if (asprintf(&p, "%s/%s", dir, *e) < 0)
 			abort();
-		if (lstat(p, &st)) {
+		if (is_runtime(*e) || lstat(p, &st)) {
 			free(p);
 			continue;
 		}
@@ -2396,6 +2406,19 @@ out:
 }
 
 /* ------------------------------------------------------------------ */
+/* sessions, stats: tools/stats.c                                      */
+
+static int cmd_sessions(int argc, char **argv)
+{
+	return ktgtctl_cmd_sessions(root, argc, argv);
+}
+
+static int cmd_stats(int argc, char **argv)
+{
+	return ktgtctl_cmd_stats(root, argc, argv);
+}
+
+/* ------------------------------------------------------------------ */
 
 static const struct {
 	const char *name;
@@ -2414,6 +2437,8 @@ static const struct {
 	{ "clear", cmd_clear, false },
 	{ "save", cmd_save, false },
 	{ "restore", cmd_restore, false },
+	{ "sessions", cmd_sessions, false },
+	{ "stats", cmd_stats, false },
 };
 
 int main(int argc, char **argv)

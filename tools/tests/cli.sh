@@ -277,5 +277,47 @@ has "clear disabled the TPG" $ET/enable 0
 has "clear reset discovery_auth enforce" $E/discovery_auth/enforce 0
 has "clear reset discovery_auth userid" $E/discovery_auth/userid ""
 
+# sessions / stats read tpgt_N/sessions and lun_L/statistics/ (tools/stats.c).
+S=$R/stats
+ST=$S/targets/$IQN/tpgt_1
+mkdir -p "$ST/lun/lun_0/statistics" "$S/backstores/ram/r0"
+ln -s ../../../../../backstores/ram/r0 "$ST/lun/lun_0/ram_r0"
+for f in cmds:10 read_bytes:1536 write_bytes:4096 errors:1 aborts:0 latency_total_us:95 latency_max_us:40; do
+	echo "${f#*:}" > "$ST/lun/lun_0/statistics/${f%%:*}"
+done
+printf 'session 3\ninitiator %s\nisid 400001370000\ntsih 3\ntarget %s\ntpgt 1\nacl -\nexp_cmdsn 5\nmax_cmdsn 68\ncmdsn_depth 64\noutstanding 0\nluns 0\nconn 0 [::1]:3260 [::1]:40000\nparam HeaderDigest None\ncmds 10\nread_bytes 1536\nwrite_bytes 4096\nerrors 1\naborts 0\n\n\n' "$INI" "$IQN" > "$ST/sessions"
+run 0 "sessions lists a session" --root "$S" sessions
+said "with TSIH, ISID, initiator and window" "$IQN +1 +3 400001370000 $INI +5 +68 0"
+said "and its connection" "conn 0: \[::1\]:3260 <- \[::1\]:40000"
+out=$("$K" --root "$S" sessions --json | python3 -c 'import json,sys; s=json.load(sys.stdin)[0]; print(s["tsih"], s["acl"], s["params"]["HeaderDigest"], s["connections"][0]["peer"], s["luns"])' 2>&1)
+said "sessions --json" "^3 None None \[::1\]:40000 \[0\]$"
+run 0 "sessions of one TPG" --root "$S" sessions "$IQN" 1
+run 1 "sessions of a missing target" --root "$S" sessions iqn.2026-11.org.ktgt:nope
+said "names the target and the reason" "target iqn.2026-11.org.ktgt:nope: no such target"
+run 1 "sessions of a missing TPG" --root "$S" sessions "$IQN" 9
+said "names the TPG" "TPG $IQN/9: no such TPG"
+run 2 "sessions with a bad TPGT" --root "$S" sessions "$IQN" 0
+run 2 "sessions with an unknown option" --root "$S" sessions --bogus
+run 0 "stats prints the LUN counters" --root "$S" stats
+said "with the mean latency" "$IQN +1 +0 ram/r0 +10 +1.5Ki +4.0Ki +1 +0 +10 +40"
+said "and the session counters" "$IQN +1 +3 $INI +10 +1.5Ki +4.0Ki +1 +0"
+out=$("$K" --root "$S" stats --json | python3 -c 'import json,sys; d=json.load(sys.stdin); l=d["luns"][0]; print(l["backstore"], l["write_bytes"], l["latency_max_us"], d["sessions"][0]["read_bytes"])' 2>&1)
+said "stats --json" "^ram/r0 4096 40 1536$"
+echo x > "$ST/lun/lun_0/statistics/cmds"
+run 1 "a counter that is not a number" --root "$S" stats
+said "names the LUN and the file" "LUN $IQN/1/0: .*/statistics/cmds: not a number"
+echo "tsih 1" > "$ST/sessions"
+run 1 "a sessions file in another format" --root "$S" sessions
+said "names the file and the line" "sessions line 1: not in the expected format"
+run 1 "sessions without the module" --root "$R/nonexistent" sessions
+said "explains why" "does not exist: load the module"
+run 0 "show leaves out run-time state" --root "$S" show
+[ -n "$out" ] && ! printf '%s' "$out" | grep -q -e statistics -e sessions -e latency && ok "no statistics or sessions in show" || notok "no statistics or sessions in show" "$out"
+out=$("$K" --root "$S" show --json 2>&1)
+! printf '%s' "$out" | grep -q -e statistics -e '"sessions"' && ok "nor in show --json" || notok "nor in show --json" "$out"
+run 0 "sessions --help" sessions --help
+run 0 "stats --help" stats --help
+said "usage lists stats" "stats \[--json\]"
+
 echo "1..$n"
 [ $failed = 0 ]
