@@ -8,6 +8,8 @@
 #   make demo         boot a VM with ktgt serving a 1 GiB RAM LUN, reachable
 #                     on 127.0.0.1:$(DEMO_PORT) of this machine
 #   make fuzz         run each libFuzzer target FUZZ_SECONDS (300) seconds
+#   make bench        ktgt against LIO in one 2-vCPU VM (selftests/perf/run;
+#                     BENCH_QUICK=1 for a quick look)
 # See README and Documentation/testing.rst.
 KDIR ?= $(shell ls -d /lib/modules/*/build 2>/dev/null | sort -V | tail -n 1)
 DEMO_PORT ?= 3260
@@ -38,6 +40,10 @@ fuzz: deps
 vm-selftest: module tools
 	selftests/vm/run $(VM_ARGS) $(if $(TESTS),$(TESTS),-l selftests/check.list)
 
+# ktgt against LIO, side by side (Documentation/benchmark.rst); not in make check.
+bench: module tools
+	selftests/perf/run
+
 # The harness's own plumbing against Linux's LIO target (not ktgt).
 vm-selftest-lio: deps
 	selftests/vm/run $(VM_ARGS) -l selftests/lio.list
@@ -54,4 +60,4 @@ clean:
 	$(MAKE) -C tools clean
 	rm -rf build
 
-.PHONY: all module tools deps check fuzz vm-selftest vm-selftest-lio demo vm-shell clean
+.PHONY: all module tools deps check fuzz bench vm-selftest vm-selftest-lio demo vm-shell clean
