@@ -18,17 +18,27 @@
 #   BENCH_WORK     workloads to run (default: all, see WORKLOADS below)
 #   BENCH_NULL     1: also the null_blk runs (1)
 #   BENCH_SESSIONS session counts for the multi-session randread (1 2 4)
-#   BENCH_TARGETS  targets to compare ("ktgt lio")
+#   BENCH_TARGETS  targets to compare ("ktgt lio", with BENCH_KO_B "ktgt ktgtB lio")
+#   BENCH_KO_B     a second ktgt.ko (path in the tree): target "ktgtB" is
+#                  ktgt with that module, for before/after comparisons
 # Each measurement is a line "R rep backing target workload iops KiB/s
 # cpu_us_per_io" in $KTGT_RESULTS/bench.raw; selftests/perf/report turns
 # them into the table.
+# Parsed whole before it runs: rebuilding the tree cannot upset a running copy.
+{
 . "$KTGT_SRC/selftests/lib/lib.sh"
 [ -f "$KTGT_SRC/build/perf/bench.conf" ] && . "$KTGT_SRC/build/perf/bench.conf"
 RT=${BENCH_RUNTIME:-5}
 REPS=${BENCH_REPS:-3}
 WORKLOADS=${BENCH_WORK:-"rr4k-qd1 rw4k-qd1 rr4k-qd32 rw4k-qd32 sr128k-qd8 sw128k-qd8 mix4k-qd32"}
 SESSIONS=${BENCH_SESSIONS:-"1 2 4"}
-TARGETS=${BENCH_TARGETS:-"ktgt lio"}
+KO_A=$KTGT_KO
+KO_B=${BENCH_KO_B:+$KTGT_SRC/$BENCH_KO_B}
+if [ -n "$KO_B" ]; then
+	TARGETS=${BENCH_TARGETS:-"ktgt ktgtB lio"}
+else
+	TARGETS=${BENCH_TARGETS:-"ktgt lio"}
+fi
 DO_NULL=${BENCH_NULL:-1}
 # On null_blk: the random and sequential workloads at depth only.
 NULL_WORKLOADS="rr4k-qd32 rw4k-qd32 sr128k-qd8 sw128k-qd8"
@@ -104,7 +114,17 @@ run_fio() {
 
 # ---- targets ----------------------------------------------------------
 
-ktgt_up() {	# DEV
+# use_ko PATH: ktgt.ko loaded from PATH
+KO_LOADED=
+use_ko() {
+	[ "$KO_LOADED" = "$1" ] && [ -d /sys/module/ktgt ] && return 0
+	[ -d /sys/module/ktgt ] && { rmmod ktgt || return 1; }
+	insmod "$1" && KO_LOADED=$1
+}
+ktgtB_up() { use_ko "$KO_B" && ktgt_up_cfg "$1"; }
+ktgtB_down() { ktgt_teardown; }
+ktgt_up() { use_ko "$KO_A" && ktgt_up_cfg "$1"; }
+ktgt_up_cfg() {	# DEV
 	ktgt_backstore block bench 0 "$1" &&
 		ktgt_target $KIQN 1 $KP && ktgt_lun $KIQN 1 0 block/bench &&
 		echo 1 > $KTGT_CFS/targets/$KIQN/tpgt_1/attrib/generate_node_acls &&
@@ -145,37 +165,40 @@ wait_sessions() {	# N: the scan found N disks
 	return 1
 }
 
-# bench_target REP BACKING DEV TARGET WORKLOADS...
+# bench_target REP BACKING DEV TARGET WORKLOADS...: configure TARGET on
+# DEV, log in as many sessions as the sweep needs (idle ones cost nothing),
+# run the workloads on the first, the session sweep on the first N.
 bench_target() {
-	local rep=$1 bk=$2 dev=$3 tgt=$4 w n i devs iqn p
+	local rep=$1 bk=$2 dev=$3 tgt=$4 w n i devs iqn p nmax=1
 	shift 4
-	if [ "$tgt" = ktgt ]; then iqn=$KIQN p=$KP; else iqn=$LIQN p=$LP; fi
+	if [ "$tgt" = lio ]; then iqn=$LIQN p=$LP; else iqn=$KIQN p=$KP; fi
+	if [ "$bk" = brd ]; then
+		for n in $SESSIONS; do [ "$n" -gt $nmax ] && nmax=$n; done
+	fi
 	${tgt}_up "$dev" || { t_notok "$tgt up on $dev"; ${tgt}_down; return 1; }
 	logout_all
-	for n in $(echo 1 $SESSIONS | tr ' ' '\n' | sort -un); do
-		for i in $(seq 1 "$n"); do
-			iscsiadm -m node -T $iqn -p $p -I bench$i -o new > /dev/null 2>&1
-			iscsiadm -m node -T $iqn -p $p -I bench$i -l > /dev/null 2>&1
-		done
-		if ! wait_sessions "$n"; then
-			t_notok "$bk $tgt: $n session(s) and their disks"
-			logout_all
-			continue
-		fi
+	for i in $(seq 1 $nmax); do
+		iscsiadm -m node -T $iqn -p $p -I bench$i -o new > /dev/null 2>&1
+		iscsiadm -m node -T $iqn -p $p -I bench$i -l > /dev/null 2>&1
+	done
+	if ! wait_sessions $nmax; then
+		t_notok "$bk $tgt: $nmax session(s) and their disks"
+	else
 		devs=$(for d in /sys/class/iscsi_session/session*/device/target*/*:*:*:0/block/*; do
 			echo /dev/$(basename "$d"); echo none > "$d/queue/scheduler" 2> /dev/null; done)
-		if [ "$n" = 1 ]; then
-			for w; do
-				run_fio "$rep" "$bk" "$tgt" "$w" "$w" $devs ||
-					t_notok "$bk $tgt $w"
+		for w; do
+			run_fio "$rep" "$bk" "$tgt" "$w" "$w" $(echo $devs | cut -d' ' -f1) ||
+				t_notok "$bk $tgt $w"
+		done
+		if [ "$bk" = brd ]; then
+			for n in $SESSIONS; do
+				run_fio "$rep" "$bk" "$tgt" rr4k-qd32 "rr4k-qd32-s$n" \
+					$(echo $devs | cut -d' ' -f1-$n) ||
+					t_notok "$bk $tgt rr4k-qd32 $n sessions"
 			done
 		fi
-		if [ "$bk" = brd ] && [[ " $SESSIONS " == *" $n "* ]] && [ -n "$SESSIONS" ]; then
-			run_fio "$rep" "$bk" "$tgt" rr4k-qd32 "rr4k-qd32-s$n" $devs ||
-				t_notok "$bk $tgt rr4k-qd32 $n sessions"
-		fi
-		logout_all
-	done
+	fi
+	logout_all
 	${tgt}_down || t_notok "$tgt down"
 }
 
@@ -192,6 +215,7 @@ if [ "$DO_NULL" = 1 ]; then
 		for i in 1 2 3 4 5 6 7 8 9 10; do test -b /dev/nullb0 && break; sleep 0.2; done; test -b /dev/nullb0"
 fi
 t_run "insmod ktgt" ktgt_load || t_bail "cannot load $KTGT_KO"
+KO_LOADED=$KO_A
 t_run "load LIO (target_core_mod, iscsi_target_mod, target_core_iblock)" \
 	sh -c 'modprobe target_core_mod && modprobe iscsi_target_mod && modprobe target_core_iblock' ||
 	t_bail "no LIO"
@@ -204,7 +228,8 @@ done
 	echo "# kernel: $(uname -r), $(nproc) CPUs ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), $(awk '/MemTotal/ {print $2 / 1024 " MiB"}' /proc/meminfo)"
 	echo "# fio: $(fio --version), open-iscsi: $(iscsiadm --version 2>&1 | head -n 1)"
 	echo "# runtime ${RT}s per job, $REPS repetitions; brd ${BRD_MIB} MiB; null_blk 1 GiB"
-	echo "# ktgt: $(git -C "$KTGT_SRC" describe --always --dirty 2> /dev/null || echo '?')"
+	echo "# ktgt: $(git -C "$KTGT_SRC" describe --always --dirty 2> /dev/null || echo '?') ($KO_A)"
+	[ -n "$KO_B" ] && echo "# ktgtB: $KO_B"
 } >> "$OUT"
 
 order=$TARGETS
@@ -231,3 +256,5 @@ t_run "stop iscsid" iscsi_stop
 t_run "ktgt teardown" ktgt_teardown
 t_run "rmmod ktgt" rmmod ktgt
 t_done
+exit
+}
