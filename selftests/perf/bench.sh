@@ -19,6 +19,7 @@
 #   BENCH_NULL     1: also the null_blk runs (1)
 #   BENCH_SESSIONS session counts for the multi-session randread (1 2 4)
 #   BENCH_TARGETS  targets to compare ("ktgt lio", with BENCH_KO_B "ktgt ktgtB lio")
+#   BENCH_WARMUP   seconds of unrecorded fio after each login round (3)
 #   BENCH_KO_B     a second ktgt.ko (path in the tree): target "ktgtB" is
 #                  ktgt with that module, for before/after comparisons
 # Each measurement is a line "R rep backing target workload iops KiB/s
@@ -115,11 +116,11 @@ run_fio() {
 # ---- targets ----------------------------------------------------------
 
 # use_ko PATH: ktgt.ko loaded from PATH
-KO_LOADED=
+KO_LOADED= SWAPPED=
 use_ko() {
 	[ "$KO_LOADED" = "$1" ] && [ -d /sys/module/ktgt ] && return 0
 	[ -d /sys/module/ktgt ] && { rmmod ktgt || return 1; }
-	insmod "$1" && KO_LOADED=$1
+	insmod "$1" && KO_LOADED=$1 && SWAPPED=1
 }
 ktgtB_up() { use_ko "$KO_B" && ktgt_up_cfg "$1"; }
 ktgtB_down() { ktgt_teardown; }
@@ -186,6 +187,14 @@ bench_target() {
 	else
 		devs=$(for d in /sys/class/iscsi_session/session*/device/target*/*:*:*:0/block/*; do
 			echo /dev/$(basename "$d"); echo none > "$d/queue/scheduler" 2> /dev/null; done)
+		# Warm-up, not recorded: the first seconds after a login, and
+		# some 20 s after a module swap (rmmod + insmod), are measurably
+		# slower in the TCG guest.
+		fio --name=warmup --filename=$(echo $devs | cut -d' ' -f1) --ioengine=libaio \
+			--direct=1 --rw=randrw --bs=4k --iodepth=32 --time_based \
+			--runtime=$([ -n "$SWAPPED" ] && echo 20 || echo "${BENCH_WARMUP:-3}") \
+			--size=64M > /dev/null 2>&1
+		SWAPPED=
 		for w; do
 			run_fio "$rep" "$bk" "$tgt" "$w" "$w" $(echo $devs | cut -d' ' -f1) ||
 				t_notok "$bk $tgt $w"
