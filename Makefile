@@ -11,6 +11,8 @@
 #   make install      ktgt.ko, ktgtctl, man page, bash completion, systemd
 #                     unit (DESTDIR, PREFIX=/usr, KVER); make uninstall
 #   make dkms-src     copy the source to /usr/src/ktgt-VERSION for dkms
+#   make bench        ktgt against LIO in one 2-vCPU VM (selftests/perf/run;
+#                     BENCH_QUICK=1 for a quick look)
 # See README and Documentation/testing.rst.
 KDIR ?= $(shell ls -d /lib/modules/*/build 2>/dev/null | sort -V | tail -n 1)
 DEMO_PORT ?= 3260
@@ -50,6 +52,10 @@ fuzz: deps
 # The VM tests alone (make check's list, or TESTS="selftests/ktgt/x.sh ...").
 vm-selftest: module tools
 	selftests/vm/run $(VM_ARGS) $(if $(TESTS),$(TESTS),-l selftests/check.list)
+
+# ktgt against LIO, side by side (Documentation/benchmark.rst); not in make check.
+bench: module tools
+	selftests/perf/run
 
 # The harness's own plumbing against Linux's LIO target (not ktgt).
 vm-selftest-lio: deps
@@ -95,5 +101,5 @@ clean:
 	$(MAKE) -C tools clean
 	rm -rf build
 
-.PHONY: all module tools deps check fuzz vm-selftest vm-selftest-lio demo vm-shell clean \
+.PHONY: all module tools deps check fuzz bench vm-selftest vm-selftest-lio demo vm-shell clean \
 	install install-module install-tools uninstall dkms-src

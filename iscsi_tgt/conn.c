@@ -96,6 +96,17 @@ void ktgt_tx_pdu_free(struct ktgt_tx_pdu *pdu)
 	kmem_cache_free(ktgt_pdu_cache, pdu);
 }
 
+/*
+ * Called from the connection's own io_work (a command completing inline
+ * in submit_bio, a response built in the send phase): its send phase is
+ * still to come and picks the PDU up, so queueing io_work again would
+ * only cost another, empty, run.
+ */
+static bool ktgt_in_io_work(struct ktgt_conn *conn)
+{
+	return in_task() && current_work() == &conn->io_work;
+}
+
 /* Queue a PDU for sending; any context where conn is alive. */
 void ktgt_conn_queue_tx(struct ktgt_conn *conn, struct ktgt_tx_pdu *pdu)
 {
@@ -104,7 +115,7 @@ void ktgt_conn_queue_tx(struct ktgt_conn *conn, struct ktgt_tx_pdu *pdu)
 	spin_lock_irqsave(&conn->tx_lock, flags);
 	list_add_tail(&pdu->node, &conn->tx_queue);
 	conn->tx_backlog += pdu->data_len;
-	if (!conn->closing)
+	if (!conn->closing && !ktgt_in_io_work(conn))
 		queue_work_on(conn->cpu, ktgt_wq, &conn->io_work);
 	spin_unlock_irqrestore(&conn->tx_lock, flags);
 }
@@ -122,7 +133,7 @@ void ktgt_conn_task_done(struct ktgt_task *task)
 	if (conn->closing) {
 		if (!conn->nr_exec)
 			wake_up(&conn->exec_wq);
-	} else {
+	} else if (!ktgt_in_io_work(conn)) {
 		queue_work_on(conn->cpu, ktgt_wq, &conn->io_work);
 	}
 	spin_unlock_irqrestore(&conn->tx_lock, flags);
@@ -231,11 +242,15 @@ static int ktgt_send_task_data(struct ktgt_conn *conn, struct ktgt_task *task,
 }
 
 /*
- * Push as much of @pdu as the socket takes.  Returns 1 when the PDU is
- * fully sent, 0 when the socket is full (come back on write_space), or a
- * negative errno.
+ * Push as much of @pdu as the socket takes.  @follow: another PDU is sent
+ * right after this one, so even its last bytes go with MSG_MORE and TCP
+ * coalesces the batch (e.g. the responses of one io_work run) into full
+ * segments; the last PDU of a batch pushes them out.  Returns 1 when the
+ * PDU is fully sent, 0 when the socket is full (come back on write_space),
+ * or a negative errno.
  */
-static int ktgt_send_pdu(struct ktgt_conn *conn, struct ktgt_tx_pdu *pdu)
+static int ktgt_send_pdu(struct ktgt_conn *conn, struct ktgt_tx_pdu *pdu,
+			 bool follow)
 {
 	u32 dlen = pdu->task_len ?: pdu->data_len;
 	u32 hlen = KTGT_BHS_LEN + (conn->hdigest ? KTGT_DIGEST_LEN : 0);
@@ -249,16 +264,16 @@ static int ktgt_send_pdu(struct ktgt_conn *conn, struct ktgt_tx_pdu *pdu)
 		bool more;
 
 		if (s < KTGT_BHS_LEN) {
-			more = total > KTGT_BHS_LEN;
+			more = follow || total > KTGT_BHS_LEN;
 			ret = ktgt_send_kvec(conn, (u8 *)&pdu->bhs + s,
 					     KTGT_BHS_LEN - s, more);
 		} else if (s < hlen) {
 			s -= KTGT_BHS_LEN;
 			ret = ktgt_send_kvec(conn, pdu->hdigest + s,
-					     KTGT_DIGEST_LEN - s, total > hlen);
+					     KTGT_DIGEST_LEN - s, follow || total > hlen);
 		} else if (s < hlen + dlen) {
 			s -= hlen;
-			more = pad || dglen;
+			more = follow || pad || dglen;
 			if (pdu->task_len)
 				ret = ktgt_send_task_data(conn, pdu->task,
 							  pdu->task_off + s,
@@ -268,11 +283,12 @@ static int ktgt_send_pdu(struct ktgt_conn *conn, struct ktgt_tx_pdu *pdu)
 						     dlen - s, more);
 		} else if (s < hlen + dlen + pad) {
 			s -= hlen + dlen;
-			ret = ktgt_send_kvec(conn, ktgt_zero_pad, pad - s, dglen);
+			ret = ktgt_send_kvec(conn, ktgt_zero_pad, pad - s,
+					     follow || dglen);
 		} else {
 			s -= hlen + dlen + pad;
 			ret = ktgt_send_kvec(conn, pdu->ddigest + s,
-					     KTGT_DIGEST_LEN - s, false);
+					     KTGT_DIGEST_LEN - s, follow);
 		}
 		if (ret == -EAGAIN)
 			return 0;
@@ -306,6 +322,8 @@ static int ktgt_conn_send(struct ktgt_conn *conn, int budget, bool *more)
 
 	ktgt_conn_build_responses(conn);
 	while (sent < budget) {
+		bool follow;
+
 		pdu = conn->tx_cur;
 		if (!pdu) {
 			spin_lock_irq(&conn->tx_lock);
@@ -321,7 +339,16 @@ static int ktgt_conn_send(struct ktgt_conn *conn, int budget, bool *more)
 			ktgt_tx_prepare(conn, pdu);
 			conn->tx_cur = pdu;
 		}
-		ret = ktgt_send_pdu(conn, pdu);
+		/*
+		 * Responses completed meanwhile join this batch.  Only this
+		 * work item takes PDUs off tx_queue: seen non-empty, the next
+		 * one is there for the next round of this loop.
+		 */
+		if (list_empty(&conn->tx_queue) && !list_empty(&conn->rsp_queue))
+			ktgt_conn_build_responses(conn);
+		follow = sent + 1 < budget && !list_empty(&conn->tx_queue) &&
+			 !pdu->close_after && !pdu->login_final;
+		ret = ktgt_send_pdu(conn, pdu, follow);
 		if (ret <= 0)
 			return ret;
 		conn->tx_cur = NULL;
