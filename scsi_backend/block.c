@@ -110,7 +110,7 @@ static int ktgt_blk_open(struct ktgt_dev *dev)
 		dev->lbppbe = ilog2(pbs / dev->block_size);
 	dev->wce = bdev_write_cache(bdev);
 	dev->nonrot = bdev_nonrot(bdev);
-	dev->lbp = !dev->readonly && bdev_max_discard_sectors(bdev);
+	dev->lbp = bdev_max_discard_sectors(bdev);
 	dev->lbprz = false;
 	dev->unmap_gran = max_t(u32, 1, bdev_discard_granularity(bdev) >>
 				dev->block_shift);

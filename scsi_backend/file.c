@@ -76,7 +76,7 @@ static int ktgt_file_open(struct ktgt_dev *dev)
 
 	dev->wce = true;		/* page cache or the disk's cache */
 	dev->nonrot = sbdev ? bdev_nonrot(sbdev) : true;
-	dev->lbp = !dev->readonly && f->filp->f_op->fallocate;
+	dev->lbp = f->filp->f_op->fallocate;
 	dev->lbprz = true;
 	dev->unmap_gran = max_t(u32, 1, S_ISREG(inode->i_mode) ?
 				inode->i_sb->s_blocksize >> dev->block_shift : 1);

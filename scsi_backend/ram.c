@@ -31,7 +31,7 @@ static int ktgt_ram_open(struct ktgt_dev *dev)
 	init_rwsem(&r->lock);
 	dev->priv = r;
 	dev->nonrot = true;
-	dev->lbp = !dev->readonly;
+	dev->lbp = true;
 	dev->lbprz = true;
 	dev->unmap_gran = max_t(u32, 1, PAGE_SIZE >> dev->block_shift);
 	return 0;
