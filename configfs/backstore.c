@@ -65,26 +65,20 @@ static ssize_t ktgt_bs_size_bytes_show(struct config_item *item, char *page)
 	return sysfs_emit(page, "%llu\n", size);
 }
 
-/* Multiple of 512; the capacity is size_bytes / block_size whole blocks. */
+/*
+ * Multiple of 512; the capacity is size_bytes / block_size whole blocks.
+ * Written while enabled it resizes the LU live (ktgt_dev_resize()).
+ */
 static ssize_t ktgt_bs_size_bytes_store(struct config_item *item,
 					const char *page, size_t count)
 {
-	struct ktgt_dev *dev = to_ktgt_dev(item);
 	u64 v;
 	int ret;
 
 	ret = kstrtou64(page, 10, &v);
 	if (ret)
 		return -EINVAL;
-	if (v & 511)
-		return -EINVAL;
-
-	mutex_lock(&dev->lock);
-	if (dev->enabled)
-		ret = -EBUSY;
-	else
-		dev->size_bytes = v;
-	mutex_unlock(&dev->lock);
+	ret = ktgt_dev_resize(to_ktgt_dev(item), v);
 	return ret ? ret : count;
 }
 
@@ -156,9 +150,38 @@ static ssize_t ktgt_bs_readonly_show(struct config_item *item, char *page)
 	return sysfs_emit(page, "%d\n", READ_ONCE(to_ktgt_dev(item)->readonly));
 }
 
-/* May change live: commands check it when they are parsed. */
+/*
+ * May change live: commands check it when they are parsed.  A file or
+ * block backstore enabled read-only was opened read-only: 0 is refused
+ * (-EBUSY) until it is disabled.
+ */
 static ssize_t ktgt_bs_readonly_store(struct config_item *item,
 				      const char *page, size_t count)
+{
+	struct ktgt_dev *dev = to_ktgt_dev(item);
+	u32 v;
+	int ret;
+
+	ret = ktgt_cfs_parse_u32(page, 0, 1, &v);
+	if (ret)
+		return ret;
+	mutex_lock(&dev->lock);
+	if (!v && dev->enabled && dev->open_ro)
+		ret = -EBUSY;
+	else
+		WRITE_ONCE(dev->readonly, v);
+	mutex_unlock(&dev->lock);
+	return ret ? ret : count;
+}
+
+static ssize_t ktgt_bs_removable_show(struct config_item *item, char *page)
+{
+	return sysfs_emit(page, "%d\n", READ_ONCE(to_ktgt_dev(item)->removable));
+}
+
+/* 0/1, may change live: the medium is then loaded. */
+static ssize_t ktgt_bs_removable_store(struct config_item *item,
+				       const char *page, size_t count)
 {
 	u32 v;
 	int ret;
@@ -166,7 +189,7 @@ static ssize_t ktgt_bs_readonly_store(struct config_item *item,
 	ret = ktgt_cfs_parse_u32(page, 0, 1, &v);
 	if (ret)
 		return ret;
-	WRITE_ONCE(to_ktgt_dev(item)->readonly, v);
+	ktgt_dev_set_removable(to_ktgt_dev(item), v);
 	return count;
 }
 
@@ -244,6 +267,7 @@ CONFIGFS_ATTR(ktgt_bs_, block_size);
 CONFIGFS_ATTR(ktgt_bs_, unit_serial);
 CONFIGFS_ATTR(ktgt_bs_, readonly);
 CONFIGFS_ATTR(ktgt_bs_, pr_state);
+CONFIGFS_ATTR(ktgt_bs_, removable);
 CONFIGFS_ATTR(ktgt_bs_, dev);
 CONFIGFS_ATTR(ktgt_bs_, path);
 
@@ -254,6 +278,7 @@ static struct configfs_attribute *ktgt_bs_mem_attrs[] = {
 	&ktgt_bs_attr_unit_serial,
 	&ktgt_bs_attr_readonly,
 	&ktgt_bs_attr_pr_state,
+	&ktgt_bs_attr_removable,
 	NULL,
 };
 
@@ -264,6 +289,7 @@ static struct configfs_attribute *ktgt_bs_block_attrs[] = {
 	&ktgt_bs_attr_unit_serial,
 	&ktgt_bs_attr_readonly,
 	&ktgt_bs_attr_pr_state,
+	&ktgt_bs_attr_removable,
 	&ktgt_bs_attr_dev,
 	NULL,
 };
@@ -275,6 +301,7 @@ static struct configfs_attribute *ktgt_bs_file_attrs[] = {
 	&ktgt_bs_attr_unit_serial,
 	&ktgt_bs_attr_readonly,
 	&ktgt_bs_attr_pr_state,
+	&ktgt_bs_attr_removable,
 	&ktgt_bs_attr_path,
 	NULL,
 };

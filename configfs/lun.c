@@ -74,6 +74,7 @@ static void ktgt_lun_unmap(struct ktgt_lun *lun)
 	WRITE_ONCE(lun->live, false);
 	mutex_unlock(&ktgt_cfg_mutex);
 	synchronize_rcu();
+	ktgt_tpg_luns_changed(lun->tpg, NULL, lun);
 
 	percpu_ref_kill(&lun->ref);
 	wait_for_completion(&lun->drained);
@@ -125,6 +126,7 @@ static int ktgt_lun_allow_link(struct config_item *src,
 	WRITE_ONCE(lun->live, true);
 	rcu_assign_pointer(tpg->luns[lun->id], lun);
 	mutex_unlock(&ktgt_cfg_mutex);
+	ktgt_tpg_luns_changed(tpg, NULL, lun);
 	return 0;
 }
 
@@ -277,6 +279,8 @@ static int ktgt_mlun_allow_link(struct config_item *src,
 	else
 		rcu_assign_pointer(mlun->lun, lun);
 	mutex_unlock(&ktgt_cfg_mutex);
+	if (!ret)
+		ktgt_tpg_luns_changed(lun->tpg, mlun->acl, NULL);
 	return ret;
 }
 
@@ -289,6 +293,7 @@ static void ktgt_mlun_drop_link(struct config_item *src,
 	RCU_INIT_POINTER(mlun->lun, NULL);
 	mutex_unlock(&ktgt_cfg_mutex);
 	synchronize_rcu();
+	ktgt_tpg_luns_changed(mlun->acl->tpg, mlun->acl, NULL);
 }
 
 static void ktgt_mlun_release(struct config_item *item)

@@ -892,7 +892,7 @@ static void ktgt_tmf_abort_set(struct ktgt_conn *conn, u64 lun_id, bool all,
 
 static void ktgt_tmf_reset_dev(struct ktgt_dev *dev, void *unused)
 {
-	ktgt_dev_lun_reset(dev);
+	ktgt_dev_target_reset(dev);
 }
 
 static int ktgt_tmf_req(struct ktgt_conn *conn)

@@ -147,6 +147,9 @@ void ktgt_conn_create(struct ktgt_listener *l, struct socket *sock);
 /* End every session of @tpg (or of @acl) and wait until they are gone. */
 void ktgt_tpg_close_sessions(struct ktgt_tpg *tpg);
 void ktgt_acl_close_sessions(struct ktgt_acl *acl);
+/* REPORTED LUNS DATA HAS CHANGED to the sessions a LUN change concerns */
+void ktgt_tpg_luns_changed(struct ktgt_tpg *tpg, struct ktgt_acl *acl,
+			   struct ktgt_lun *lun);
 
 /* tpg.c: lookups for login and the data path (configfs owns the objects) */
 struct ktgt_tpg *ktgt_tpg_find(const char *target_name, struct ktgt_listener *l);

@@ -103,6 +103,7 @@ struct ktgt_session *ktgt_session_alloc(const struct ktgt_session_info *info)
 	sess->nexus.target_name = sess->target_name;
 	sess->nexus.initiator_name = sess->initiator_name;
 	memcpy(sess->nexus.isid, sess->isid, sizeof(sess->nexus.isid));
+	ktgt_ua_nexus_init(&sess->nexus);
 	return sess;
 }
 
@@ -209,6 +210,46 @@ static void ktgt_dev_nexus_loss(struct ktgt_dev *dev, void *nexus)
 static void ktgt_session_nexus_loss(struct ktgt_session *sess)
 {
 	ktgt_session_for_each_dev(sess, ktgt_dev_nexus_loss, &sess->nexus);
+	ktgt_ua_nexus_gone(&sess->nexus);
+}
+
+/* Does @acl map @lun under some LUN number? */
+static bool ktgt_acl_maps(struct ktgt_acl *acl, struct ktgt_lun *lun)
+{
+	struct ktgt_mapped_lun *mlun;
+	bool found = false;
+	int i;
+
+	rcu_read_lock();
+	for (i = 0; i < KTGT_MAX_LUNS && !found; i++) {
+		mlun = rcu_dereference(acl->mluns[i]);
+		found = mlun && rcu_access_pointer(mlun->lun) == lun;
+	}
+	rcu_read_unlock();
+	return found;
+}
+
+/**
+ * ktgt_tpg_luns_changed() - REPORTED LUNS DATA HAS CHANGED to the
+ *                           sessions whose LUN inventory changed
+ * @tpg: the TPG
+ * @acl: a mapped LUN of this ACL changed: its sessions; or NULL
+ * @lun: with @acl NULL, this TPG LUN was added or removed: the demo-mode
+ *       sessions and those whose ACL maps it
+ *
+ * Process context, without ktgt_cfg_mutex or ktgt_sess_mutex held.
+ */
+void ktgt_tpg_luns_changed(struct ktgt_tpg *tpg, struct ktgt_acl *acl,
+			   struct ktgt_lun *lun)
+{
+	struct ktgt_session *sess;
+
+	mutex_lock(&ktgt_sess_mutex);
+	list_for_each_entry(sess, &tpg->sessions, node)
+		if (acl ? sess->acl == acl :
+		    !sess->acl || ktgt_acl_maps(sess->acl, lun))
+			ktgt_ua_luns_changed(&sess->nexus);
+	mutex_unlock(&ktgt_sess_mutex);
 }
 
 /* Called from connection release: the last connection ends the session. */

@@ -110,7 +110,7 @@ static int ktgt_blk_open(struct ktgt_dev *dev)
 		dev->lbppbe = ilog2(pbs / dev->block_size);
 	dev->wce = bdev_write_cache(bdev);
 	dev->nonrot = bdev_nonrot(bdev);
-	dev->lbp = !dev->readonly && bdev_max_discard_sectors(bdev);
+	dev->lbp = bdev_max_discard_sectors(bdev);
 	dev->lbprz = false;
 	dev->unmap_gran = max_t(u32, 1, bdev_discard_granularity(bdev) >>
 				dev->block_shift);
@@ -202,6 +202,20 @@ static int ktgt_blk_unmap(struct ktgt_dev *dev, u64 lba, u64 nr_blocks)
 				    GFP_NOIO);
 }
 
+/* The size written, or the device's current one (re-read). */
+static int ktgt_blk_resize(struct ktgt_dev *dev, u64 size)
+{
+	struct ktgt_blk *b = dev->priv;
+	u64 bytes = bdev_nr_bytes(b->bdev);
+
+	if (!size)
+		size = round_down(bytes, dev->block_size);
+	if (!size || size > bytes)
+		return -EINVAL;
+	WRITE_ONCE(dev->size_bytes, size);
+	return 0;
+}
+
 const struct ktgt_backend_ops ktgt_block_ops = {
 	.name = "block",
 	.product = "BLOCKIO",
@@ -210,4 +224,5 @@ const struct ktgt_backend_ops ktgt_block_ops = {
 	.execute_rw = ktgt_blk_execute_rw,
 	.sync_cache = ktgt_blk_sync_cache,
 	.unmap = ktgt_blk_unmap,
+	.resize = ktgt_blk_resize,
 };

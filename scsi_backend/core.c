@@ -71,6 +71,7 @@ struct ktgt_dev *ktgt_dev_alloc(enum ktgt_dev_type type, const char *name)
 	mutex_init(&dev->lock);
 	spin_lock_init(&dev->io_lock);
 	INIT_LIST_HEAD(&dev->io_waiters);
+	INIT_LIST_HEAD(&dev->ua_nexuses);
 	atomic_set(&dev->nr_luns, 0);
 	dev->type = type;
 	dev->ops = ops;
@@ -124,6 +125,10 @@ int ktgt_dev_enable(struct ktgt_dev *dev)
 	dev->reserved_by = NULL;
 	dev->nr_writes = 0;
 	dev->excl_active = false;
+	dev->no_medium = false;
+	/* a file or device opened read-only cannot become writable live */
+	dev->open_ro = dev->readonly && (dev->type == KTGT_DEV_BLOCK ||
+					 dev->type == KTGT_DEV_FILE);
 
 	ret = dev->ops->open(dev);
 	if (ret)
@@ -174,6 +179,7 @@ static void ktgt_dev_release(struct kref *kref)
 		dev->ops->close(dev);
 	ktgt_pr_dev_free(dev);
 	ktgt_alua_dev_free(dev);
+	ktgt_ua_dev_free(dev);
 	mutex_destroy(&dev->lock);
 	kfree(dev);
 }
@@ -193,12 +199,38 @@ void ktgt_dev_nexus_gone(struct ktgt_dev *dev, const struct ktgt_nexus *nexus)
 		dev->reserved_by = NULL;
 	spin_unlock_irqrestore(&dev->io_lock, flags);
 	ktgt_xcopy_nexus_gone(dev, nexus);
+	ktgt_ua_dev_nexus_gone(dev, nexus);
 }
 
+static void ktgt_dev_release_reservation(struct ktgt_dev *dev)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&dev->io_lock, flags);
+	dev->reserved_by = NULL;
+	spin_unlock_irqrestore(&dev->io_lock, flags);
+}
+
+/*
+ * The unit attentions of resets, SAM-5 6.3.1 (table "Unit attention
+ * additional sense codes for events"): a logical unit reset reports
+ * BUS DEVICE RESET FUNCTION OCCURRED (29h/03h); a target (hard) reset
+ * POWER ON, RESET, OR BUS DEVICE RESET OCCURRED (29h/00h), which that
+ * table allows for any reset event.  Both go to every I_T nexus, the
+ * issuer's included, and end medium removal preventions (SPC-4 6.13).
+ */
 void ktgt_dev_lun_reset(struct ktgt_dev *dev)
 {
-	ktgt_dev_nexus_gone(dev, READ_ONCE(dev->reserved_by));
+	ktgt_dev_release_reservation(dev);
 	ktgt_xcopy_dev_gone(dev);	/* held copy results of every nexus */
+	ktgt_ua_reset(dev, KTGT_UA_BUS_DEVICE_RESET);
+}
+
+void ktgt_dev_target_reset(struct ktgt_dev *dev)
+{
+	ktgt_dev_release_reservation(dev);
+	ktgt_xcopy_dev_gone(dev);
+	ktgt_ua_reset(dev, KTGT_UA_RESET_OCCURRED);
 }
 
 bool ktgt_dev_write_protected(const struct ktgt_cmd *cmd)
@@ -620,6 +652,11 @@ int ktgt_scsi_parse(struct ktgt_cmd *cmd)
 	INIT_LIST_HEAD(&cmd->wait_node);
 
 	d = ktgt_opdesc_find(cmd->cdb, &bad_sa);
+	/* SPC-4 5.14: before anything else, except INQUIRY etc. */
+	if (ktgt_ua_check(cmd)) {
+		ret = -EINVAL;
+		goto fail;
+	}
 	if (!dev && !(d && (d->flags & KTGT_OPF_NO_LU))) {
 		ret = ktgt_cmd_parse_err(cmd, KTGT_SK_ILLEGAL_REQUEST,
 					 KTGT_ASC_LUN_NOT_SUPPORTED);
@@ -642,6 +679,12 @@ int ktgt_scsi_parse(struct ktgt_cmd *cmd)
 	    !(d->flags & KTGT_OPF_NOT_READY_OK)) {
 		ret = ktgt_cmd_parse_err(cmd, KTGT_SK_NOT_READY,
 					 KTGT_ASC_LUN_NOT_READY_MANUAL);
+		goto fail;
+	}
+	if (dev && ktgt_medium_absent(dev) &&
+	    !(d->flags & (KTGT_OPF_NOT_READY_OK | KTGT_OPF_NO_MEDIUM_OK))) {
+		ret = ktgt_cmd_parse_err(cmd, KTGT_SK_NOT_READY,
+					 KTGT_ASC_MEDIUM_NOT_PRESENT_TRAY_OPEN);
 		goto fail;
 	}
 	if (dev && ktgt_alua_check(cmd)) {

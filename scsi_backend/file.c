@@ -76,7 +76,7 @@ static int ktgt_file_open(struct ktgt_dev *dev)
 
 	dev->wce = true;		/* page cache or the disk's cache */
 	dev->nonrot = sbdev ? bdev_nonrot(sbdev) : true;
-	dev->lbp = !dev->readonly && f->filp->f_op->fallocate;
+	dev->lbp = f->filp->f_op->fallocate;
 	dev->lbprz = true;
 	dev->unmap_gran = max_t(u32, 1, S_ISREG(inode->i_mode) ?
 				inode->i_sb->s_blocksize >> dev->block_shift : 1);
@@ -248,6 +248,22 @@ static int ktgt_file_lba_mapped(struct ktgt_dev *dev, u64 lba, u64 *nr_same)
 	return 1;
 }
 
+/* The size written, or the file's (device's) current one. */
+static int ktgt_file_resize(struct ktgt_dev *dev, u64 size)
+{
+	struct ktgt_file *f = dev->priv;
+	struct inode *inode = file_inode(f->filp);
+	bool blk = S_ISBLK(inode->i_mode);
+	u64 bytes = i_size_read(blk ? f->filp->f_mapping->host : inode);
+
+	if (!size)
+		size = round_down(bytes, dev->block_size);
+	if (!size || (blk && size > bytes))
+		return -EINVAL;
+	WRITE_ONCE(dev->size_bytes, size);
+	return 0;
+}
+
 const struct ktgt_backend_ops ktgt_file_ops = {
 	.name = "file",
 	.product = "FILEIO",
@@ -257,4 +273,5 @@ const struct ktgt_backend_ops ktgt_file_ops = {
 	.sync_cache = ktgt_file_sync_cache,
 	.unmap = ktgt_file_unmap,
 	.lba_mapped = ktgt_file_lba_mapped,
+	.resize = ktgt_file_resize,
 };

@@ -90,6 +90,13 @@ struct ktgt_backend_ops {
 	int (*unmap)(struct ktgt_dev *dev, u64 lba, u64 nr_blocks);
 	/* Optional: 1 if @lba is mapped, 0 if deallocated (GET LBA STATUS). */
 	int (*lba_mapped)(struct ktgt_dev *dev, u64 lba, u64 *nr_same);
+	/*
+	 * Optional, live resize (dev->lock held, may sleep): set
+	 * dev->size_bytes to @size, or when @size is 0 to the backing file's
+	 * or device's size rounded down to whole blocks, excluding the
+	 * backend's own I/O as it must.  Without it only the size changes.
+	 */
+	int (*resize)(struct ktgt_dev *dev, u64 size);
 };
 
 /* A backstore: backstores/<type>/<name>/ */
@@ -130,6 +137,12 @@ struct ktgt_dev {
 	const struct ktgt_nexus *reserved_by;
 	struct ktgt_pr *pr;		/* persistent reservations (pr.c) */
 	struct ktgt_alua *alua;		/* target port groups (alua.c) */
+
+	/* ua.c: unit attentions and removable medium, per I_T nexus */
+	struct list_head ua_nexuses;	/* of ktgt_ua_nexus, RCU */
+	bool removable;			/* INQUIRY RMB, START STOP LOEJ */
+	bool no_medium;			/* removable and ejected */
+	bool open_ro;			/* the backend was opened read-only */
 
 	void *priv;			/* backend private */
 };
@@ -174,6 +187,9 @@ struct ktgt_nexus {
 	 * nexus would lock everybody out).
 	 */
 	bool reports_loss;
+	/* ua.c: this nexus's unit attention state (ktgt_ua_nexus_init()) */
+	unsigned long ua_flags;
+	struct list_head ua_entries;
 };
 
 typedef void (*ktgt_cmd_done_t)(struct ktgt_cmd *cmd);
@@ -275,12 +291,106 @@ void ktgt_dev_put(struct ktgt_dev *dev);	/* last put closes and frees */
 const struct ktgt_backend_ops *ktgt_backend_ops(enum ktgt_dev_type type);
 
 /*
- * Forget a RESERVE(6/10) held by @nexus (call when the I_T nexus goes away,
- * for each backstore the session could reach).
+ * Forget a RESERVE(6/10), unit attentions and the medium removal prevention
+ * of @nexus (call when the I_T nexus goes away, for each backstore the
+ * session could reach; ktgt_ua_nexus_gone() catches the others).
  */
 void ktgt_dev_nexus_gone(struct ktgt_dev *dev, const struct ktgt_nexus *nexus);
-/* LOGICAL UNIT RESET / TARGET RESET: drops any RESERVE(6/10). */
+/*
+ * LOGICAL UNIT RESET: drops any RESERVE(6/10) and medium removal
+ * prevention, raises BUS DEVICE RESET FUNCTION OCCURRED for every nexus.
+ */
 void ktgt_dev_lun_reset(struct ktgt_dev *dev);
+/* TARGET WARM/COLD RESET: the same with POWER ON, RESET, OR BDR OCCURRED */
+void ktgt_dev_target_reset(struct ktgt_dev *dev);
+
+/* --- Unit attentions (ua.c), SPC-4 5.14, UA_INTLCK_CTRL = 0 --- */
+
+/* Conditions, as (ASC << 8 | ASCQ), sense key UNIT ATTENTION */
+#define KTGT_UA_NOT_READY_TO_READY	0x2800	/* medium may have changed */
+#define KTGT_UA_RESET_OCCURRED		0x2900	/* power on, reset or BDR */
+#define KTGT_UA_BUS_DEVICE_RESET	0x2903	/* LU reset */
+#define KTGT_UA_MODE_PARAMS_CHANGED	0x2a01
+#define KTGT_UA_RESERVATIONS_PREEMPTED	0x2a03
+#define KTGT_UA_RESERVATIONS_RELEASED	0x2a04
+#define KTGT_UA_REGISTRATIONS_PREEMPTED	0x2a05
+#define KTGT_UA_CAPACITY_CHANGED	0x2a09
+#define KTGT_UA_INQUIRY_DATA_CHANGED	0x3f03
+#define KTGT_UA_REPORTED_LUNS_CHANGED	0x3f0e	/* per nexus, not per LU */
+
+/**
+ * ktgt_ua_nexus_init() - prepare a nexus for unit attentions
+ * @nexus: a new nexus, before its first command
+ */
+void ktgt_ua_nexus_init(struct ktgt_nexus *nexus);
+
+/**
+ * ktgt_ua_nexus_gone() - forget everything kept for a nexus that ended
+ * @nexus: the I_T nexus; no command of it is parsed any more
+ *
+ * Frees its pending unit attentions and its medium removal preventions
+ * on every backstore.  Call it once when the I_T nexus ends, before it
+ * is freed.  Process context.
+ */
+void ktgt_ua_nexus_gone(struct ktgt_nexus *nexus);
+
+/**
+ * ktgt_ua_raise() - establish a unit attention for one I_T nexus
+ * @dev:       the logical unit
+ * @nexus:     the I_T nexus that is to see it
+ * @asc_ascq:  ASC << 8 | ASCQ, e.g. KTGT_UA_RESERVATIONS_PREEMPTED
+ *
+ * The nexus's next command to @dev other than INQUIRY, REPORT LUNS and
+ * REQUEST SENSE is terminated with CHECK CONDITION, UNIT ATTENTION and
+ * this ASC/ASCQ (or REQUEST SENSE returns it), oldest condition first.
+ * A condition already pending is not queued twice.  Any context.
+ */
+void ktgt_ua_raise(struct ktgt_dev *dev, const struct ktgt_nexus *nexus,
+		   u16 asc_ascq);
+
+/**
+ * ktgt_ua_raise_others() - establish a unit attention for every I_T
+ *                          nexus of @dev except @except
+ * @dev:      the logical unit
+ * @except:   the nexus that caused the change (NULL: none excepted)
+ * @asc_ascq: ASC << 8 | ASCQ
+ *
+ * Only nexuses that have addressed @dev since they were established are
+ * concerned: one that never did has nothing to be told.  Any context.
+ */
+void ktgt_ua_raise_others(struct ktgt_dev *dev,
+			  const struct ktgt_nexus *except, u16 asc_ascq);
+
+/**
+ * ktgt_ua_raise_all() - establish a unit attention for every I_T nexus
+ * @dev:      the logical unit
+ * @asc_ascq: ASC << 8 | ASCQ
+ */
+void ktgt_ua_raise_all(struct ktgt_dev *dev, u16 asc_ascq);
+
+/**
+ * ktgt_ua_luns_changed() - REPORTED LUNS DATA HAS CHANGED for a nexus
+ * @nexus: the I_T nexus whose LUN inventory changed
+ *
+ * Reported once, on the nexus's next command (other than INQUIRY, REPORT
+ * LUNS and REQUEST SENSE) to any LUN, after the conditions of that LU;
+ * a REPORT LUNS clears it.  Any context.
+ */
+void ktgt_ua_luns_changed(struct ktgt_nexus *nexus);
+
+/* Backstore state (medium.c) */
+/**
+ * ktgt_dev_resize() - change the capacity of an enabled backstore
+ * @dev:  the backstore
+ * @size: new size in bytes, a multiple of the block size; 0 for the size
+ *        of the backing file or device (file and block backstores)
+ *
+ * Raises CAPACITY DATA HAS CHANGED for every nexus when the capacity
+ * changed.  Return: 0, -EINVAL (bad size), or the backend's error.
+ */
+int ktgt_dev_resize(struct ktgt_dev *dev, u64 size);
+/* removable 0/1; raises INQUIRY DATA HAS CHANGED when it changes live */
+void ktgt_dev_set_removable(struct ktgt_dev *dev, bool removable);
 
 /* backstores/<type>/<name>/pr_state: persistent reservations as text */
 ssize_t ktgt_pr_state_show(struct ktgt_dev *dev, char *page);

@@ -57,6 +57,7 @@ struct ktgt_opdesc {
 #define KTGT_OPF_RESV_OK	0x04	/* allowed despite another's RESERVE */
 #define KTGT_OPF_NEEDS_LBP	0x08	/* only when the backstore can unmap */
 #define KTGT_OPF_NEEDS_LOSS	0x10	/* only if the nexus reports_loss */
+#define KTGT_OPF_NO_MEDIUM_OK	0x20	/* allowed with no medium loaded */
 #define KTGT_OPF_NEEDS_EXPLICIT	0x100	/* only if the port's ALUA group
 					 * allows explicit transitions */
 
@@ -106,7 +107,6 @@ int ktgt_sbc_parse_rw(struct ktgt_cmd *cmd);
 int ktgt_sbc_parse_read_capacity(struct ktgt_cmd *cmd);
 int ktgt_sbc_parse_sync_cache(struct ktgt_cmd *cmd);
 int ktgt_sbc_parse_verify(struct ktgt_cmd *cmd);
-int ktgt_sbc_parse_start_stop(struct ktgt_cmd *cmd);
 int ktgt_sbc_parse_write_same(struct ktgt_cmd *cmd);
 int ktgt_sbc_parse_unmap(struct ktgt_cmd *cmd);
 int ktgt_sbc_parse_caw(struct ktgt_cmd *cmd);
@@ -137,6 +137,21 @@ u32 ktgt_xcopy_vpd(struct ktgt_cmd *cmd, u8 *buf);
 void ktgt_xcopy_nexus_gone(struct ktgt_dev *dev, const struct ktgt_nexus *nexus);
 void ktgt_xcopy_dev_gone(struct ktgt_dev *dev);
 void ktgt_xcopy_exit(void);
+
+/* ua.c */
+bool ktgt_ua_check(struct ktgt_cmd *cmd);
+bool ktgt_ua_request_sense(struct ktgt_cmd *cmd, struct ktgt_sense_err *se);
+void ktgt_ua_reset(struct ktgt_dev *dev, u16 asc_ascq);
+void ktgt_ua_dev_nexus_gone(struct ktgt_dev *dev,
+			    const struct ktgt_nexus *nexus);
+void ktgt_ua_dev_free(struct ktgt_dev *dev);
+int ktgt_ua_set_prevent(struct ktgt_cmd *cmd, bool prevent);
+int ktgt_ua_load_eject(struct ktgt_cmd *cmd, bool load);
+
+/* medium.c */
+bool ktgt_medium_absent(const struct ktgt_dev *dev);
+int ktgt_medium_parse_start_stop(struct ktgt_cmd *cmd);
+int ktgt_medium_parse_prevent(struct ktgt_cmd *cmd);
 
 /* backstores */
 extern const struct ktgt_backend_ops ktgt_ram_ops;

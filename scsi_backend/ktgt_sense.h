@@ -40,6 +40,8 @@
 #define KTGT_ASC_INTERNAL_TARGET_FAILURE	0x4400
 #define KTGT_ASC_INSUFFICIENT_RESOURCES		0x5503
 #define KTGT_ASC_LOGICAL_BLOCK_GUARD_CHECK	0x1001
+#define KTGT_ASC_MEDIUM_NOT_PRESENT_TRAY_OPEN	0x3a02
+#define KTGT_ASC_MEDIUM_REMOVAL_PREVENTED	0x5302
 
 #define KTGT_SENSE_FIXED_LEN		18
 #define KTGT_SENSE_DESC_HDR_LEN		8
@@ -60,6 +62,7 @@ struct ktgt_sense_err {
 	u8 sks_bit;		/* 0..7 */
 	u16 sks_field;		/* byte offset */
 	u64 info;
+	bool sdat_ovfl;		/* SDAT_OVFL: more conditions than reported */
 };
 
 /* Fill @e with key/asc/ascq, everything else clear. */

@@ -31,7 +31,7 @@ static int ktgt_ram_open(struct ktgt_dev *dev)
 	init_rwsem(&r->lock);
 	dev->priv = r;
 	dev->nonrot = true;
-	dev->lbp = !dev->readonly;
+	dev->lbp = true;
 	dev->lbprz = true;
 	dev->unmap_gran = max_t(u32, 1, PAGE_SIZE >> dev->block_shift);
 	return 0;
@@ -83,6 +83,12 @@ static void ktgt_ram_execute_rw(struct ktgt_cmd *cmd)
 	iov_iter_bvec(&iter, write ? ITER_SOURCE : ITER_DEST, cmd->bvec,
 		      cmd->nr_bvec, left);
 	down_read(&r->lock);
+	/* checked when parsed, but the LU may have shrunk since */
+	if (pos + left > dev->size_bytes) {
+		up_read(&r->lock);
+		ktgt_cmd_complete_sense(cmd, KTGT_SK_ILLEGAL_REQUEST, 0x21, 0x00);
+		return;
+	}
 	while (left) {
 		unsigned long idx = pos >> PAGE_SHIFT;
 		size_t poff = offset_in_page(pos);
@@ -161,6 +167,34 @@ static int ktgt_ram_unmap(struct ktgt_dev *dev, u64 lba, u64 nr_blocks)
 	return 0;
 }
 
+/* Shrinking frees the pages past the end and zeroes the tail of the last. */
+static int ktgt_ram_resize(struct ktgt_dev *dev, u64 size)
+{
+	struct ktgt_ram *r = dev->priv;
+	unsigned long first = DIV_ROUND_UP_ULL(size, PAGE_SIZE), idx;
+	struct page *page;
+
+	if (!size)
+		return -EINVAL;
+	down_write(&r->lock);
+	if (size < dev->size_bytes) {
+		if (offset_in_page(size)) {
+			page = xa_load(&r->pages, size >> PAGE_SHIFT);
+			if (page)
+				memzero_page(page, offset_in_page(size),
+					     PAGE_SIZE - offset_in_page(size));
+		}
+		xa_for_each_start(&r->pages, idx, page, first) {
+			xa_erase(&r->pages, idx);
+			__free_page(page);
+			cond_resched();
+		}
+	}
+	WRITE_ONCE(dev->size_bytes, size);
+	up_write(&r->lock);
+	return 0;
+}
+
 static int ktgt_ram_lba_mapped(struct ktgt_dev *dev, u64 lba, u64 *nr_same)
 {
 	struct ktgt_ram *r = dev->priv;
@@ -191,4 +225,5 @@ const struct ktgt_backend_ops ktgt_ram_ops = {
 	.sync_cache = ktgt_ram_sync_cache,
 	.unmap = ktgt_ram_unmap,
 	.lba_mapped = ktgt_ram_lba_mapped,
+	.resize = ktgt_ram_resize,
 };

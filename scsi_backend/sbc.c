@@ -331,7 +331,7 @@ int ktgt_sbc_parse_read_capacity(struct ktgt_cmd *cmd)
 }
 
 /* ------------------------------------------------------------------ */
-/* SYNCHRONIZE CACHE, PRE-FETCH, START STOP UNIT                        */
+/* SYNCHRONIZE CACHE, PRE-FETCH                                         */
 
 static void ktgt_sbc_exec_sync_cache(struct ktgt_cmd *cmd)
 {
@@ -362,10 +362,6 @@ int ktgt_sbc_parse_pre_fetch(struct ktgt_cmd *cmd)
 	return ktgt_sbc_set(cmd, KTGT_DIR_NONE, 0, ktgt_sbc_exec_good);
 }
 
-int ktgt_sbc_parse_start_stop(struct ktgt_cmd *cmd)
-{
-	return ktgt_sbc_set(cmd, KTGT_DIR_NONE, 0, ktgt_sbc_exec_good);
-}
 
 /* ------------------------------------------------------------------ */
 /* Helpers of the multi-step commands (process context)                 */

@@ -62,6 +62,8 @@ unsigned int ktgt_sense_build(u8 *buf, unsigned int buf_len, bool desc,
 		memset(buf, 0, KTGT_SENSE_FIXED_LEN);
 		buf[0] = 0x70;
 		buf[2] = e->key & 0x0f;
+		if (e->sdat_ovfl)
+			buf[2] |= 0x10;
 		/* INFORMATION holds 32 bits in fixed format */
 		if (e->info_valid && e->info <= 0xffffffffULL) {
 			buf[0] |= 0x80;
@@ -88,6 +90,8 @@ unsigned int ktgt_sense_build(u8 *buf, unsigned int buf_len, bool desc,
 	buf[1] = e->key & 0x0f;
 	buf[2] = e->asc;
 	buf[3] = e->ascq;
+	if (e->sdat_ovfl)
+		buf[4] = 0x80;
 	buf[7] = len - KTGT_SENSE_DESC_HDR_LEN;
 	len = KTGT_SENSE_DESC_HDR_LEN;
 	if (e->info_valid) {

@@ -76,6 +76,8 @@ static u32 ktgt_inquiry_std(struct ktgt_cmd *cmd, u8 *buf)
 	unsigned int i;
 
 	buf[0] = ktgt_periph(cmd);
+	if (cmd->dev && READ_ONCE(cmd->dev->removable))
+		buf[1] = 0x80;		/* RMB */
 	buf[2] = 0x06;			/* SPC-4 */
 	buf[3] = 0x12;			/* HISUP, response data format 2 */
 	buf[4] = KTGT_INQ_STD_LEN - 5;
@@ -276,7 +278,7 @@ int ktgt_spc_parse_inquiry(struct ktgt_cmd *cmd)
 }
 
 /* ------------------------------------------------------------------ */
-/* REQUEST SENSE: no deferred errors or unit attentions are kept        */
+/* REQUEST SENSE: a pending unit attention, else the LU's state         */
 
 static void ktgt_spc_exec_request_sense(struct ktgt_cmd *cmd)
 {
@@ -287,9 +289,14 @@ static void ktgt_spc_exec_request_sense(struct ktgt_cmd *cmd)
 	if (!cmd->dev)
 		ktgt_sense_set(&e, KTGT_SK_ILLEGAL_REQUEST,
 			       KTGT_ASC_LUN_NOT_SUPPORTED);
+	else if (ktgt_ua_request_sense(cmd, &e))
+		;				/* reported and cleared */
 	else if (!READ_ONCE(cmd->dev->enabled))
 		ktgt_sense_set(&e, KTGT_SK_NOT_READY,
 			       KTGT_ASC_LUN_NOT_READY_MANUAL);
+	else if (ktgt_medium_absent(cmd->dev))
+		ktgt_sense_set(&e, KTGT_SK_NOT_READY,
+			       KTGT_ASC_MEDIUM_NOT_PRESENT_TRAY_OPEN);
 	else
 		ktgt_sense_set(&e, KTGT_SK_NO_SENSE,
 			       KTGT_ASC_NO_ADDITIONAL_SENSE);
@@ -626,6 +633,10 @@ static void ktgt_spc_exec_mode_select(struct ktgt_cmd *cmd)
 		}
 	}
 
+	/* SPC-4 5.14: MODE PARAMETERS CHANGED for the other I_T nexuses */
+	if (wce != dev->wce || d_sense != dev->d_sense || swp != dev->swp)
+		ktgt_ua_raise_others(dev, cmd->nexus,
+				     KTGT_UA_MODE_PARAMS_CHANGED);
 	dev->wce = wce;
 	dev->d_sense = d_sense;
 	dev->swp = swp;

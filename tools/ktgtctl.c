@@ -1494,6 +1494,7 @@ static json_object *save_config(void)
 			save_num(b, "block_size", p);
 			save_str(b, "unit_serial", p);
 			save_bool(b, "readonly", p, "readonly");
+			save_bool(b, "removable", p, "removable");
 			if (!strcmp(ktgtctl_bs_types[i], "block"))
 				save_str(b, "dev", p);
 			if (!strcmp(ktgtctl_bs_types[i], "file"))
@@ -1883,12 +1884,12 @@ static int rs_alua(struct rs *rs, json_object *b, const char *what, const char *
 static int rs_backstore(struct rs *rs, json_object *b, size_t idx)
 {
 	static const char *const keys[] = { "type", "name", "enabled", "size_bytes",
-		"block_size", "unit_serial", "readonly", "dev", "path", "pr_state",
-		"alua", NULL };
+		"block_size", "unit_serial", "readonly", "removable", "dev", "path",
+		"pr_state", "alua", NULL };
 	char ctx[64], what[400], num[32];
 	const char *type, *name, *serial, *devpath, *prs;
 	int64_t size, bsz;
-	bool sp, bp, ro, rop, en, enp, exists;
+	bool sp, bp, ro, rop, rm, rmp, en, enp, exists;
 	char *dir;
 	int ret = -1;
 
@@ -1909,6 +1910,7 @@ static int rs_backstore(struct rs *rs, json_object *b, size_t idx)
 	    get_int(b, "block_size", what, false, 512, 4096, &bsz, &bp) ||
 	    get_str(b, "unit_serial", what, false, &serial) ||
 	    get_bool(b, "readonly", what, &ro, &rop) ||
+	    get_bool(b, "removable", what, &rm, &rmp) ||
 	    get_bool(b, "enabled", what, &en, &enp) ||
 	    get_str(b, "pr_state", what, false, &prs))
 		return -1;
@@ -1950,6 +1952,8 @@ static int rs_backstore(struct rs *rs, json_object *b, size_t idx)
 	if (serial && set_attr(rs, what, dir, "unit_serial", serial))
 		goto out;
 	if (rop && set_attr(rs, what, dir, "readonly", ro ? "1" : "0"))
+		goto out;
+	if (rmp && set_attr(rs, what, dir, "removable", rm ? "1" : "0"))
 		goto out;
 	/* the kernel takes it only while nobody is registered */
 	if (prs && set_attr(rs, what, dir, "pr_state", prs))

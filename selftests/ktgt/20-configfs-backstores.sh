@@ -11,7 +11,7 @@ t_run "insmod" ktgt_load || t_bail "cannot load $KTGT_KO"
 for type in ram null; do
 	d=$B/$type/${type}0
 	t_errno "$type: mkdir" OK mkdir $d
-	t_eq "$type: attributes" "alua block_size enable pr_state readonly size_bytes unit_serial" "$(ls $d | xargs)"
+	t_eq "$type: attributes" "alua block_size enable pr_state readonly removable size_bytes unit_serial" "$(ls $d | xargs)"
 	t_file "$type: block_size defaults to 512" $d/block_size 512
 	t_file "$type: size_bytes defaults to 0" $d/size_bytes 0
 	t_file "$type: enable defaults to 0" $d/enable 0
@@ -35,13 +35,23 @@ for type in ram null; do
 	t_errno "$type: readonly 1" OK write $d/readonly 1
 	t_file "$type: readonly reads back" $d/readonly 1
 	t_errno "$type: readonly 0" OK write $d/readonly 0
+	t_file "$type: removable defaults to 0" $d/removable 0
+	t_errno "$type: removable 2: EINVAL" EINVAL write $d/removable 2
+	t_errno "$type: removable 1" OK write $d/removable 1
+	t_file "$type: removable reads back" $d/removable 1
+	t_errno "$type: removable 0" OK write $d/removable 0
 	t_errno "$type: enable 2: EINVAL" EINVAL write $d/enable 2
 	t_errno "$type: enable 1" OK write $d/enable 1
 	t_file "$type: enabled" $d/enable 1
 	t_errno "$type: enable 1 again is a no-op" OK write $d/enable 1
-	t_errno "$type: size_bytes while enabled: EBUSY" EBUSY write $d/size_bytes 1048576
-	t_errno "$type: block_size while enabled: EBUSY" EBUSY write $d/block_size 512
+	t_errno "$type: size_bytes while enabled, not whole blocks: EINVAL" EINVAL write $d/size_bytes 1049088
+	t_errno "$type: size_bytes 0 while enabled: EINVAL" EINVAL write $d/size_bytes 0
 	t_file "$type: size unchanged" $d/size_bytes 67108864
+	t_errno "$type: size_bytes while enabled resizes" OK write $d/size_bytes 1048576
+	t_file "$type: resized" $d/size_bytes 1048576
+	t_errno "$type: size_bytes grows back while enabled" OK write $d/size_bytes 67108864
+	t_errno "$type: block_size while enabled: EBUSY" EBUSY write $d/block_size 512
+	t_errno "$type: removable may change while enabled" OK write $d/removable 1
 	t_errno "$type: unit_serial may change while enabled" OK write $d/unit_serial SERIAL2
 	t_errno "$type: readonly may change while enabled" OK write $d/readonly 1
 	t_errno "$type: mkdir of the same name: EEXIST" EEXIST mkdir $d
@@ -65,7 +75,7 @@ t_errno "mkdir of a file directly in backstores/: EPERM" EPERM mkdir $B/foo
 t_run "brd RAM disk of 32 MiB" brd_disk 32
 d=$B/block/b0
 t_errno "block: mkdir" OK mkdir $d
-t_eq "block: attributes" "alua block_size dev enable pr_state readonly size_bytes unit_serial" "$(ls $d | xargs)"
+t_eq "block: attributes" "alua block_size dev enable pr_state readonly removable size_bytes unit_serial" "$(ls $d | xargs)"
 t_file "block: dev defaults to empty" $d/dev ""
 t_errno "block: enable without dev: EINVAL" EINVAL write $d/enable 1
 t_errno "block: relative dev path: EINVAL" EINVAL write $d/dev ram0
@@ -75,7 +85,18 @@ t_file "block: dev reads back" $d/dev /dev/ram0
 t_errno "block: enable" OK write $d/enable 1
 t_file "block: size_bytes is the device's" $d/size_bytes 33554432
 t_errno "block: dev while enabled: EBUSY" EBUSY write $d/dev /dev/ram1
+t_errno "block: size_bytes beyond the device while enabled: EINVAL" EINVAL write $d/size_bytes 67108864
+t_errno "block: size_bytes 16 MiB while enabled" OK write $d/size_bytes 16777216
+t_file "block: resized" $d/size_bytes 16777216
+t_errno "block: size_bytes 0 while enabled: the device's size again" OK write $d/size_bytes 0
+t_file "block: size re-read" $d/size_bytes 33554432
 t_errno "block: enable 0" OK write $d/enable 0
+t_errno "block: readonly 1" OK write $d/readonly 1
+t_errno "block: enable read-only" OK write $d/enable 1
+t_errno "block: opened read-only: readonly 0 while enabled: EBUSY" EBUSY write $d/readonly 0
+t_file "block: still read-only" $d/readonly 1
+t_errno "block: enable 0" OK write $d/enable 0
+t_errno "block: readonly 0 once disabled" OK write $d/readonly 0
 t_errno "block: rmdir" OK rmdir $d
 d=$B/block/b1
 mkdir $d
@@ -89,7 +110,7 @@ mkdir -p /mnt/bsfs && mkfs.ext4 -q -F /dev/ram0 && mount /dev/ram0 /mnt/bsfs
 truncate -s 16M /mnt/bsfs/img
 d=$B/file/f0
 t_errno "file: mkdir" OK mkdir $d
-t_eq "file: attributes" "alua block_size enable path pr_state readonly size_bytes unit_serial" "$(ls $d | xargs)"
+t_eq "file: attributes" "alua block_size enable path pr_state readonly removable size_bytes unit_serial" "$(ls $d | xargs)"
 t_errno "file: enable without path: EINVAL" EINVAL write $d/enable 1
 t_errno "file: relative path: EINVAL" EINVAL write $d/path img
 t_errno "file: path" OK write $d/path /mnt/bsfs/img
@@ -97,6 +118,10 @@ t_file "file: path reads back" $d/path /mnt/bsfs/img
 t_errno "file: enable" OK write $d/enable 1
 t_file "file: size_bytes is the file's" $d/size_bytes 16777216
 t_errno "file: path while enabled: EBUSY" EBUSY write $d/path /mnt/bsfs/other
+t_errno "file: size_bytes 32 MiB while enabled" OK write $d/size_bytes 33554432
+t_file "file: resized" $d/size_bytes 33554432
+t_errno "file: size_bytes 0 while enabled: the file's size" OK write $d/size_bytes 0
+t_file "file: size re-read" $d/size_bytes 16777216
 t_errno "file: rmdir" OK rmdir $d
 d=$B/file/f1
 mkdir $d

@@ -203,6 +203,28 @@ static void test_sense_desc(void)
 		   !memcmp(buf, want_plain, 8), "descriptor sense, header only");
 }
 
+/* SDAT_OVFL: byte 2 bit 4 (fixed), byte 4 bit 7 (descriptor); UA sense */
+static void test_sense_ovfl(void)
+{
+	struct ktgt_sense_err e;
+	u8 buf[96];
+
+	ktgt_sense_set(&e, KTGT_SK_UNIT_ATTENTION, 0x2a09);
+	KTGT_CHECK(ktgt_sense_build(buf, 18, false, &e) == 18 &&
+		   buf[0] == 0x70 && buf[2] == 0x06 && buf[12] == 0x2a &&
+		   buf[13] == 0x09, "unit attention, fixed: 6/2Ah/09h");
+	e.sdat_ovfl = true;
+	KTGT_CHECK(ktgt_sense_build(buf, 18, false, &e) == 18 &&
+		   buf[2] == 0x16, "fixed: SDAT_OVFL is byte 2 bit 4");
+	KTGT_CHECK(ktgt_sense_build(buf, sizeof(buf), true, &e) == 8 &&
+		   buf[0] == 0x72 && buf[1] == 0x06 && buf[2] == 0x2a &&
+		   buf[3] == 0x09 && buf[4] == 0x80,
+		   "descriptor: SDAT_OVFL is byte 4 bit 7");
+	e.sdat_ovfl = false;
+	ktgt_sense_build(buf, sizeof(buf), true, &e);
+	KTGT_CHECK(buf[4] == 0, "descriptor: no SDAT_OVFL by default");
+}
+
 static void test_lun(void)
 {
 	static const u8 l0[8] = { 0 };
@@ -269,6 +291,7 @@ int main(void)
 	test_usage();
 	test_sense_fixed();
 	test_sense_desc();
+	test_sense_ovfl();
 	test_lun();
 	test_unmap();
 	return ktgt_unit_done();
