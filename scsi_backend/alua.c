@@ -151,13 +151,8 @@ int ktgt_alua_gp_add(struct ktgt_alua *alua, struct ktgt_alua_tg_pt_gp *gp)
 /*
  * Establish ASYMMETRIC ACCESS STATE CHANGED (2Ah/06h) for the I_T nexuses
  * reaching the ports of @gp (all but @except, the nexus of a SET TARGET
- * PORT GROUPS).  The unit attention API (scsi_backend/ua.c) is not on
- * main yet; once it is, the body is
- *	ktgt_ua_raise_others(gp->alua->dev, except,
- *			     KTGT_ASC_ALUA_STATE_CHANGED);
- * (every I_T nexus of the LU: the access state of each port is part of
- * what RTPG reports to all of them).  Until then initiators see the change
- * in REPORT TARGET PORT GROUPS and in the sense data of refused commands.
+ * PORT GROUPS): every I_T nexus of the LU, as the access state of each
+ * port is part of what REPORT TARGET PORT GROUPS tells all of them.
  */
 static void ktgt_alua_ua_state_changed(struct ktgt_alua_tg_pt_gp *gp,
 				       const struct ktgt_nexus *except)
@@ -165,6 +160,7 @@ static void ktgt_alua_ua_state_changed(struct ktgt_alua_tg_pt_gp *gp,
 	lockdep_assert_held(&gp->alua->lock);
 	pr_debug("%s: target port group %u is now %s\n", gp->alua->dev->name,
 		 gp->id, ktgt_alua_state_name(gp->state));
+	ktgt_ua_raise_others(gp->alua->dev, except, KTGT_UA_ALUA_STATE_CHANGED);
 }
 
 static void ktgt_alua_port_move(struct ktgt_alua_port *port,

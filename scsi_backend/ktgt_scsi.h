@@ -314,6 +314,7 @@ void ktgt_dev_target_reset(struct ktgt_dev *dev);
 #define KTGT_UA_RESERVATIONS_PREEMPTED	0x2a03
 #define KTGT_UA_RESERVATIONS_RELEASED	0x2a04
 #define KTGT_UA_REGISTRATIONS_PREEMPTED	0x2a05
+#define KTGT_UA_ALUA_STATE_CHANGED	0x2a06	/* asymmetric access state */
 #define KTGT_UA_CAPACITY_CHANGED	0x2a09
 #define KTGT_UA_INQUIRY_DATA_CHANGED	0x3f03
 #define KTGT_UA_REPORTED_LUNS_CHANGED	0x3f0e	/* per nexus, not per LU */
@@ -360,6 +361,20 @@ void ktgt_ua_raise(struct ktgt_dev *dev, const struct ktgt_nexus *nexus,
  */
 void ktgt_ua_raise_others(struct ktgt_dev *dev,
 			  const struct ktgt_nexus *except, u16 asc_ascq);
+
+/**
+ * ktgt_ua_raise_match() - establish a unit attention for every I_T nexus
+ * of @dev that @match accepts (persistent reservations: the nexuses of a
+ * registration)
+ * @dev:      the logical unit
+ * @match:    called under a spinlock, must not sleep; @nexus is valid
+ *            for the call
+ * @arg:      passed to @match
+ * @asc_ascq: ASC << 8 | ASCQ
+ */
+void ktgt_ua_raise_match(struct ktgt_dev *dev,
+			 bool (*match)(const struct ktgt_nexus *nexus, const void *arg),
+			 const void *arg, u16 asc_ascq);
 
 /**
  * ktgt_ua_raise_all() - establish a unit attention for every I_T nexus

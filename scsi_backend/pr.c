@@ -100,18 +100,23 @@ void ktgt_pr_dev_free(struct ktgt_dev *dev)
 	dev->pr = NULL;
 }
 
+static bool ktgt_pr_reg_match(const struct ktgt_pr_reg *reg,
+			      const struct ktgt_nexus *nexus);
+
+static bool ktgt_pr_ua_match(const struct ktgt_nexus *nexus, const void *reg)
+{
+	return ktgt_pr_reg_match(reg, nexus);
+}
+
 /*
  * Unit attentions for the registrants a PR OUT affects: RESERVATIONS
  * PREEMPTED (2A/03), RESERVATIONS RELEASED (2A/04), REGISTRATIONS PREEMPTED
- * (2A/05).  ktgt has no unit attention queue yet: this is the one place to
- * raise them from once it has (scsi_backend/ua.c); until then they are
- * only logged at debug level.
+ * (2A/05), to every I_T nexus of the registration that has used the LU.
  */
 static void ktgt_pr_ua(struct ktgt_dev *dev, const struct ktgt_pr_reg *reg,
 		       u16 asc_ascq)
 {
-	pr_debug("%s: UA %02x/%02x for %s\n", dev->name, asc_ascq >> 8,
-		 asc_ascq & 0xff, reg->iname);
+	ktgt_ua_raise_match(dev, ktgt_pr_ua_match, reg, asc_ascq);
 }
 
 static const char *ktgt_pr_nexus_iname(const struct ktgt_nexus *nexus)

@@ -151,6 +151,21 @@ void ktgt_ua_raise(struct ktgt_dev *dev, const struct ktgt_nexus *nexus,
 	spin_unlock_irqrestore(&ktgt_ua_lock, flags);
 }
 
+void ktgt_ua_raise_match(struct ktgt_dev *dev,
+			 bool (*match)(const struct ktgt_nexus *nexus, const void *arg),
+			 const void *arg, u16 asc_ascq)
+{
+	struct ktgt_ua_nexus *e;
+	unsigned long flags;
+
+	/* an entry leaves the list, under this lock, before its nexus ends */
+	spin_lock_irqsave(&ktgt_ua_lock, flags);
+	list_for_each_entry(e, &dev->ua_nexuses, dev_node)
+		if (match(e->nexus, arg))
+			ktgt_ua_push(e, asc_ascq);
+	spin_unlock_irqrestore(&ktgt_ua_lock, flags);
+}
+
 void ktgt_ua_raise_others(struct ktgt_dev *dev,
 			  const struct ktgt_nexus *except, u16 asc_ascq)
 {

@@ -213,6 +213,34 @@ def test_resize(t):
         b.conn.close()
 
 
+def test_alua_state(t):
+    """ASYMMETRIC ACCESS STATE CHANGED (2A/06) when configfs changes the
+    state of the default target port group: every nexus that used the LU
+    is told once; standby refuses media access with 04/0Bh meanwhile."""
+    a, b = sessions()
+    gp = "%s/alua/default_tg_pt_gp/alua_access_state" % BS_DIR
+    try:
+        tur(a)
+        tur(b)
+        wr(gp, "active/non-optimized")
+        twice(t, a, "ALUA state changed (configfs), nexus A", (UA, 0x2A, 0x06))
+        twice(t, b, "nexus B", (UA, 0x2A, 0x06))
+        wr(gp, "standby")
+        t.eq("to standby: A told", (UA, 0x2A, 0x06), tur(a))
+        r = a.read(cdb_read10(0, 1), 512)
+        t.eq("READ(10) through a standby port: NOT READY 04/0Bh",
+             (NOT_READY, 0x04, 0x0B), sense_triple(r.status_pdu.sense)[:3])
+        wr(gp, "active/optimized")
+        t.eq("back to active/optimized: B is told once (the two changes "
+             "are the same condition)", (UA, 0x2A, 0x06), tur(b))
+        r = b.read(cdb_read10(0, 1), 512)
+        t.eq("READ(10) GOOD again", 0, r.status)
+    finally:
+        a.conn.close()
+        b.conn.close()
+        wr(gp, "active/optimized")
+
+
 def report_luns(s):
     st, data = cmd(s, cdb_report_luns(), edtl=4096, read=True)
     if st is not GOOD:
@@ -354,4 +382,5 @@ def test_write_protect(t):
 
 
 main([test_fresh_nexus, test_resets, test_mode_select, test_resize,
-      test_luns_changed, test_removable, test_write_protect])
+      test_luns_changed, test_removable, test_write_protect,
+      test_alua_state])

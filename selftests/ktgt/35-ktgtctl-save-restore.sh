@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # ktgtctl save / clear / restore against the real configfs tree: two
-# targets, several TPGs and LUNs on ram and file backstores, IPv4 and IPv6
-# portals, ACLs with mutual CHAP, discovery auth.  The saved configuration
+# targets, several TPGs and LUNs on backstores of every type (ram, file,
+# null, block; one removable), IPv4 and IPv6 portals, ACLs with mutual
+# CHAP, discovery auth, an ALUA group holding a LUN's port, and a
+# persistent reservation with APTPL.  The saved configuration
 # comes back object by object after clear, and after rmmod + insmod; a
 # conflicting or corrupted file is refused and changes nothing.
 . "$KTGT_SRC/selftests/lib/lib.sh"
@@ -35,7 +37,7 @@ same_objects() {
 	local now obj
 	now=$(flat)
 	for obj in /backstores/ram/r0 /backstores/ram/r1 /backstores/file/f0 /backstores/file/f1 \
-		/targets/$A/tpgt_1 /targets/$A/tpgt_2 /targets/$B/tpgt_1 /discovery_auth; do
+		/backstores/null/n0 /backstores/block/b0 /targets/$A/tpgt_1 /targets/$A/tpgt_2 /targets/$B/tpgt_1 /discovery_auth; do
 		t_eq "$1: $obj" "$(grep -F "$obj/" <<< "$2")" "$(grep -F "$obj/" <<< "$now")"
 	done
 	t_eq "$1: the whole tree" "$2" "$now"
@@ -69,15 +71,33 @@ build() {
 	$K discovery-auth set enforce 1 && $K discovery-auth set userid disc &&
 	$K discovery-auth set password disc-secret1 && $K discovery-auth set mutual_userid tdisc &&
 	$K discovery-auth set mutual_password tdisc-secret &&
+	$K backstore create null n0 1G && $K backstore create block b0 /dev/ram0 &&
+	$K backstore set ram r0 removable 1 &&
+	$K lun create $B 1 2 null/n0 && $K lun create $B 1 3 block/b0 &&
+	$K alua create ram/r0 standby_gp 7 && $K alua set ram/r0 standby_gp alua_access_state standby &&
+	$K alua set ram/r0 standby_gp preferred 1 &&
+	$K lun set $B 1 1 alua_tg_pt_gp standby_gp &&
+	printf '%s' "$PR" | dd of=$C/backstores/block/b0/pr_state bs=65536 status=none &&
 	$K tpg enable $A 1 && $K tpg enable $B 1
 }
+# An APTPL persistent reservation on block/b0, as a session would leave it
+PR='aptpl 1
+generation 3
+type 1
+scope 0
+reg key=0x00000000000000a1 holder=1 all_tg_pt=0 tpgt=1 initiator=iqn.2026-11.org.ktgt:sr-ini2,i,0x23d000000001 target=iqn.2026-11.org.ktgt:sr-b'
+
 
 t_run "ktgtctl is built" test -x $K || t_bail "no $K (make tools)"
 t_run "insmod" ktgt_load || t_bail "cannot load $KTGT_KO"
 mkdir -p $D && truncate -s 16M $D/f0.img $D/f1.img
-t_run "build: 4 backstores, 2 targets, 3 TPGs, 6 LUNs, 4 portals, 2 ACLs" build
+t_run "brd RAM disk for the block backstore" brd_disk 16
+t_run "build: 6 backstores, 2 targets, 3 TPGs, 8 LUNs, 4 portals, 2 ACLs, ALUA, PR" build
 before=$(flat)
 t_match "the tree has the IPv6 portal" "/np/\\[::1\\]:3262/" "$before"
+t_match "the tree has the ALUA group in standby" "/alua/standby_gp/alua_access_state = \"standby\"" "$before"
+t_match "the tree has the LUN's port in that group" "/lun_1/alua_tg_pt_gp = \"standby_gp\"" "$before"
+t_match "the tree has the APTPL reservation" "pr_state = .*aptpl 1.*key=0x00000000000000a1 holder=1" "$before"
 t_run "save FILE" $K save $CFG
 t_eq "the file has mode 0600" 600 "$(stat -c %a $CFG)"
 t_run "save (default file)" $K save

@@ -52,7 +52,7 @@ t_run "configure with ktgtctl (2 LUNs, IPv4+IPv6 portals, ACL with CHAP)" config
 before=$($K show --json --secrets)
 t_run "stop: save then clear" svc_stop
 t_run "saved to /etc/ktgt/saveconfig.json, mode 0600" test "$(stat -c %a /etc/ktgt/saveconfig.json)" = 600
-t_eq "the configuration is cleared" "" "$(ls /sys/kernel/config/ktgt/targets /sys/kernel/config/ktgt/backstores/ram)"
+t_eq "the configuration is cleared" "" "$(ls -A /sys/kernel/config/ktgt/targets)$(ls -A /sys/kernel/config/ktgt/backstores/ram)"
 t_run "rmmod (as an upgrade would)" rmmod ktgt
 t_run "start: modprobe, restore" svc_start
 t_eq "the configuration is back, every object and attribute" "$before" "$($K show --json --secrets)"
