@@ -1181,15 +1181,16 @@ int ktgt_nego_finish(struct ktgt_nego *n, struct ktgt_textbuf *out)
 	if (!(n->ours[KTGT_P_DATA_DIGEST] & KTGT_DIG_NONE) && !p->data_digest)
 		return KTGT_ST_INIT_ERR;
 	/*
-	 * RFC 7143 13.14: FirstBurstLength never exceeds MaxBurstLength.  An
-	 * initiator that asked for that itself erred; a default that came
-	 * out larger than a small negotiated MaxBurstLength is capped.
+	 * RFC 7143 13.14: FirstBurstLength must not exceed MaxBurstLength.
+	 * The two keys are negotiated independently: a FirstBurstLength
+	 * answered before a smaller MaxBurstLength arrived (or was answered
+	 * to our offer), or a default, can come out larger.  A key cannot be
+	 * negotiated again, so the session uses MaxBurstLength as its
+	 * FirstBurstLength; an initiator bound by both limits sends no more
+	 * unsolicited data than that anyway.
 	 */
 	if (n->session_type == KTGT_SESSION_NORMAL && n->leading &&
-	    p->first_burst > p->max_burst) {
-		if (n->seen & (1ULL << KTGT_P_FIRST_BURST))
-			return KTGT_ST_INIT_ERR;
+	    p->first_burst > p->max_burst)
 		p->first_burst = p->max_burst;
-	}
 	return 0;
 }

@@ -580,9 +580,11 @@ class Session:
     def recv(self, timeout=None):
         """Next PDU for the test.  Target pings (NOP-In with ITT 0xffffffff
         and a TTT) are answered here (11.18) and kept in self.pings, unless
-        auto_ping is False."""
+        auto_ping is False.  The timeout is one deadline for the whole call:
+        answering pings does not restart it."""
+        deadline = time.monotonic() + (self.conn.timeout if timeout is None else timeout)
         while True:
-            pdu = self.conn.recv(timeout)
+            pdu = self.conn.recv(max(0.0, deadline - time.monotonic()))
             self._track(pdu)
             if self.auto_ping and pdu.opcode == OP_NOOP_IN and pdu.itt == RSVD_TAG \
                     and pdu.ttt != RSVD_TAG:

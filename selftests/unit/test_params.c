@@ -776,6 +776,15 @@ static void test_errors(void)
 			 TEXT("FirstBurstLength=8192")) == 0 &&
 		   OUT_IS("FirstBurstLength=1024"),
 		   "FirstBurstLength bounded by an earlier MaxBurstLength");
+	ktgt_nego_init(&n, NULL);
+	login(&n, KTGT_STAGE_SECURITY,
+	      TEXT(FIRST, "AuthMethod=None", "FirstBurstLength=65536"));
+	KTGT_CHECK(login(&n, KTGT_STAGE_OPERATIONAL,
+			 TEXT("MaxBurstLength=4096")) == 0 &&
+		   OUT_IS("MaxBurstLength=4096") && finish(&n) == 0 &&
+		   !ktgt_nego_pending(&n) && n.params.max_burst == 4096 &&
+		   n.params.first_burst == 4096,
+		   "a later smaller MaxBurstLength caps FirstBurstLength (no 0x0200)");
 
 	/* textbuf too small for the answers */
 	ktgt_nego_init(&n, NULL);
@@ -845,6 +854,18 @@ static void test_offers(void)
 		   "nothing pending after the answers");
 	KTGT_CHECK(!n.params.immediate_data && n.params.max_burst == 65536,
 		   "offered keys take the answered values");
+
+	/* an answer below FirstBurstLength, answered before: capped */
+	ktgt_nego_init(&n, &offer);
+	KTGT_CHECK(login(&n, KTGT_STAGE_OPERATIONAL,
+			 TEXT(FIRST, "FirstBurstLength=262144")) == 0 &&
+		   OUT_IS("FirstBurstLength=65536") && finish(&n) == 0 &&
+		   ktgt_nego_pending(&n), "FirstBurstLength bounded by our offer");
+	KTGT_CHECK(login(&n, KTGT_STAGE_OPERATIONAL,
+			 TEXT("ImmediateData=No", "MaxBurstLength=8192")) == 0 &&
+		   finish_fresh(&n) == 0 && !ktgt_nego_pending(&n) &&
+		   n.params.max_burst == 8192 && n.params.first_burst == 8192,
+		   "MaxBurstLength answered below FirstBurstLength caps it (no 0x0200)");
 
 	/* answers that do not fit the offer */
 	ktgt_nego_init(&n, &offer);
