@@ -98,5 +98,17 @@ check "unit: Type=oneshot, RemainAfterExit=yes" sh -c "grep -q '^Type=oneshot$' 
 check "dkms.conf names the module and the version" sh -c "grep -q '^BUILT_MODULE_NAME\[0\]=\"ktgt\"$' dkms.conf && grep -q '^PACKAGE_VERSION=\"0.1\"$' dkms.conf"
 check "dkms.conf passes bash -n (dkms sources it)" bash -n dkms.conf
 
+# dkms: what `make dkms-src` copies builds with dkms.conf (private source
+# and dkms trees: nothing is registered on this machine)
+kdir=$(ls -d /lib/modules/*/build 2> /dev/null | sort -V | tail -n 1)
+if command -v dkms > /dev/null && [ -n "$kdir" ]; then
+	kver=$(basename "$(dirname "$kdir")")
+	mkdir -p "$D/dkms-tree"
+	check "make dkms-src" make -s dkms-src DESTDIR="$D/dkms-root"
+	check "dkms build ktgt/0.1 for $kver" dkms build -m ktgt -v 0.1 -k "$kver" \
+		--sourcetree "$D/dkms-root/usr/src" --dkmstree "$D/dkms-tree"
+	check "dkms built ktgt.ko" test -f "$D/dkms-tree/ktgt/0.1/$kver/$(uname -m)/module/ktgt.ko"
+fi
+
 echo "1..$n"
 [ $failed = 0 ]
