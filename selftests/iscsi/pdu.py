@@ -17,6 +17,7 @@ Plus a TAP helper (class Tap) printing one line per assertion.
 Nothing here enforces protocol rules: a test may send anything.
 """
 
+import itertools
 import os
 import select
 import socket
@@ -516,6 +517,10 @@ class LoginError(Exception):
 DEFAULT_INITIATOR = "iqn.2026-11.org.ktgt:pdu-initiator"
 
 
+# ISID qualifiers of Session(): a random start, then one after the other
+_ISID_SEQ = itertools.count(int.from_bytes(os.urandom(2), "big"))
+
+
 class Session:
     """An initiator session of one connection, with numbering state.
 
@@ -526,8 +531,10 @@ class Session:
                  initiator=DEFAULT_INITIATOR, isid=None):
         self.conn = Conn(host, port, timeout)
         self.initiator = initiator
+        # ISIDs unique within this process (a repeated one would reinstate,
+        # that is end, the session that has it), random across processes
         self.isid = isid if isid is not None else \
-            bytes([0x80, 0x00, 0x00]) + os.urandom(2) + b"\x01"
+            bytes([0x80, 0x00, 0x00]) + struct.pack(">H", next(_ISID_SEQ) & 0xFFFF) + b"\x01"
         self.tsih = 0
         self.cid = 1
         self.itt = 0x1000

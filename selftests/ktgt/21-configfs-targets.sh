@@ -35,7 +35,7 @@ t_errno "tpg_1: EINVAL" EINVAL mkdir $T/$IQN/tpg_1
 t_errno "tpgt_65535" OK mkdir $T/$IQN/tpgt_65535
 t_errno "rmdir tpgt_65535" OK rmdir $T/$IQN/tpgt_65535
 t_errno "mkdir tpgt_1" OK mkdir $P
-t_eq "TPG contents" "acls attrib auth enable lun np param" "$(ls $P | xargs)"
+t_eq "TPG contents" "acls attrib auth enable lun np param sessions" "$(ls $P | xargs)"
 t_file "enable defaults to 0" $P/enable 0
 t_errno "enable 2: EINVAL" EINVAL write $P/enable 2
 t_errno "enable x: EINVAL" EINVAL write $P/enable x

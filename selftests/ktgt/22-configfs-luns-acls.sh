@@ -22,7 +22,7 @@ t_errno "lun_01: EINVAL" EINVAL mkdir $P/lun/lun_01
 t_errno "lun0: EINVAL" EINVAL mkdir $P/lun/lun0
 t_errno "lun_255" OK mkdir $P/lun/lun_255
 t_errno "lun_0" OK mkdir $P/lun/lun_0
-t_eq "a LUN's only attribute is alua_tg_pt_gp" "alua_tg_pt_gp" "$(ls $P/lun/lun_0)"
+t_eq "a LUN holds alua_tg_pt_gp and statistics/" "alua_tg_pt_gp statistics" "$(ls $P/lun/lun_0 | xargs)"
 t_errno "link a LUN to a target directory: EINVAL" EINVAL symlink $C/targets/$IQN $P/lun/lun_0/x
 t_errno "link a LUN to a disabled backstore: ENODEV" ENODEV symlink $C/backstores/ram/off $P/lun/lun_0/off
 t_errno "link a LUN to backstore r0" OK symlink $C/backstores/ram/r0 $P/lun/lun_0/r0

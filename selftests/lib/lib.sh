@@ -398,6 +398,9 @@ iscsi_stop() {
 	fi
 	pkill -x iscsid 2> /dev/null
 	rm -rf /var/lib/iscsi/nodes/* /var/lib/iscsi/send_targets/* 2> /dev/null
+	# ifaces a test made (iscsiadm -m iface -o new), with initiator names of
+	# their own: SendTargets and logins would go through them in later tests
+	rm -rf /etc/iscsi/ifaces/* /var/lib/iscsi/ifaces/* 2> /dev/null
 	return 0
 }
 
