@@ -108,9 +108,17 @@ static void ktgt_task_deliver(struct ktgt_task *task);
 
 /*
  * Hand over, in CmdSN order, the tasks that were waiting for a gap to
- * close.  Called with nothing held, after exp_cmdsn moved.
+ * close.  Called with nothing held, after exp_cmdsn moved, from the
+ * io_work of @self (NULL: from a connection's teardown).
+ *
+ * MC/S: a task belongs to the connection that carried it, and only that
+ * connection's io_work touches it.  The next task in order that belongs
+ * to another connection goes to that connection's ready list and the
+ * hand-over stops there: that connection delivers it and carries on from
+ * here, so tasks reach the SCSI layer in CmdSN order across connections.
  */
-static void ktgt_session_run_pending(struct ktgt_session *sess)
+static void ktgt_session_run_pending(struct ktgt_session *sess,
+				     struct ktgt_conn *self)
 {
 	struct ktgt_task *task;
 
@@ -124,9 +132,41 @@ static void ktgt_session_run_pending(struct ktgt_session *sess)
 		}
 		list_del_init(&task->pend_node);
 		sess->exp_cmdsn++;
+		if (task->conn != self) {
+			/* the task's connection has not ended its tasks yet */
+			list_add_tail(&task->pend_node, &task->conn->ready);
+			ktgt_conn_kick(task->conn);
+			spin_unlock_irq(&sess->sn_lock);
+			return;
+		}
 		spin_unlock_irq(&sess->sn_lock);
 		ktgt_task_deliver(task);
 	}
+}
+
+/* io_work: deliver the tasks another connection handed over, then go on. */
+void ktgt_conn_run_ready(struct ktgt_conn *conn)
+{
+	struct ktgt_session *sess = conn->sess;
+	struct ktgt_task *task;
+	bool any = false;
+
+	if (!sess || list_empty(&conn->ready))
+		return;
+	for (;;) {
+		spin_lock_irq(&sess->sn_lock);
+		task = list_first_entry_or_null(&conn->ready, struct ktgt_task,
+						pend_node);
+		if (task)
+			list_del_init(&task->pend_node);
+		spin_unlock_irq(&sess->sn_lock);
+		if (!task)
+			break;
+		ktgt_task_deliver(task);
+		any = true;
+	}
+	if (any)
+		ktgt_session_run_pending(sess, conn);
 }
 
 enum { KTGT_SN_NOW, KTGT_SN_LATER, KTGT_SN_DROP };
@@ -365,7 +405,7 @@ static int ktgt_scsi_cmd_rx_done(struct ktgt_conn *conn)
 	case KTGT_SN_NOW:
 		task->counted = true;
 		ktgt_task_deliver(task);
-		ktgt_session_run_pending(sess);
+		ktgt_session_run_pending(sess, conn);
 		break;
 	case KTGT_SN_LATER:
 		task->counted = true;
@@ -584,6 +624,9 @@ void ktgt_conn_end_tasks(struct ktgt_conn *conn)
 		}
 		ktgt_task_free(task);
 	}
+	/* MC/S: tasks of other connections may wait behind ours */
+	if (sess)
+		ktgt_session_run_pending(sess, NULL);
 	while (!list_empty(&conn->tmfs)) {
 		struct ktgt_tmf *tmf = list_first_entry(&conn->tmfs, struct ktgt_tmf, node);
 
@@ -604,7 +647,7 @@ static bool ktgt_pdu_cmdsn_ok(struct ktgt_conn *conn)
 		return true;
 	switch (ktgt_cmdsn_check(sess, be32_to_cpu(conn->rx_bhs.sn1), NULL)) {
 	case KTGT_SN_NOW:
-		ktgt_session_run_pending(sess);
+		ktgt_session_run_pending(sess, conn);
 		return true;
 	case KTGT_SN_LATER:
 		return true;
@@ -802,7 +845,7 @@ static int ktgt_logout_req(struct ktgt_conn *conn)
 		mutex_lock(&ktgt_sess_mutex);
 		list_for_each_entry(c, &sess->conns, sess_node) {
 			if (c->cid == be16_to_cpu(req->cid)) {
-				ktgt_conn_close(c);
+				ktgt_conn_close_quiet(c);
 				rsp->response = KTGT_LOGOUT_RSP_OK;
 			}
 		}
@@ -820,6 +863,7 @@ static int ktgt_logout_req(struct ktgt_conn *conn)
 		rsp->time2retain = 0;
 		pdu->close_after = true;
 		conn->state = KTGT_CONN_LOGOUT;
+		WRITE_ONCE(conn->quiet_close, true);
 	}
 	ktgt_conn_queue_tx(conn, pdu);
 	return 0;

@@ -605,6 +605,8 @@ static void ktgt_io_work(struct work_struct *w)
 		 * Rejects, text) is not read either, or they pile up here.
 		 */
 		paused = READ_ONCE(conn->tx_backlog) > KTGT_TX_BACKLOG_MAX;
+		if (conn->state == KTGT_CONN_FULL_FEATURE)
+			ktgt_conn_run_ready(conn);
 		if (conn->state != KTGT_CONN_LOGOUT && !paused) {
 			ret = ktgt_conn_recv(conn, KTGT_IO_BUDGET, &more);
 			if (ret < 0)
@@ -626,8 +628,8 @@ fail:
 	ktgt_conn_close(conn);
 }
 
-/* Run io_work soon, unless the connection is closing. */
-static void ktgt_conn_kick(struct ktgt_conn *conn)
+/* Run io_work soon, unless the connection is closing; any context. */
+void ktgt_conn_kick(struct ktgt_conn *conn)
 {
 	if (!READ_ONCE(conn->closing))
 		queue_work_on(conn->cpu, ktgt_wq, &conn->io_work);
@@ -742,6 +744,16 @@ static void ktgt_conn_release_work(struct work_struct *w)
 		list_del(&pdu->node);
 		ktgt_tx_pdu_free(pdu);
 	}
+	/*
+	 * ERL0 (RFC 7143 7.1.5): a connection that fails takes its session
+	 * down; only a logout or a connection reinstatement ends one
+	 * connection of a session and leaves the others.
+	 */
+	if (conn->sess && !READ_ONCE(conn->quiet_close)) {
+		mutex_lock(&ktgt_sess_mutex);
+		ktgt_session_close(conn->sess);
+		mutex_unlock(&ktgt_sess_mutex);
+	}
 	ktgt_conn_end_tasks(conn);
 	ktgt_session_detach(conn);
 	ktgt_conn_put(conn);
@@ -849,6 +861,13 @@ void ktgt_conn_ping_answered(struct ktgt_conn *conn, u32 ttt)
 				 conn->sess->nopin_interval * HZ);
 }
 
+/* Close one connection of a session and leave the session be. */
+void ktgt_conn_close_quiet(struct ktgt_conn *conn)
+{
+	WRITE_ONCE(conn->quiet_close, true);
+	ktgt_conn_close(conn);
+}
+
 /* Start closing; any context.  The first caller wins. */
 void ktgt_conn_close(struct ktgt_conn *conn)
 {
@@ -884,6 +903,7 @@ void ktgt_conn_create(struct ktgt_listener *l, struct socket *sock)
 	INIT_LIST_HEAD(&conn->tasks);
 	INIT_LIST_HEAD(&conn->tmfs);
 	INIT_LIST_HEAD(&conn->sess_node);
+	INIT_LIST_HEAD(&conn->ready);
 	init_waitqueue_head(&conn->exec_wq);
 	INIT_WORK(&conn->io_work, ktgt_io_work);
 	INIT_WORK(&conn->release_work, ktgt_conn_release_work);

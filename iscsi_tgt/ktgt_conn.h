@@ -175,6 +175,18 @@ struct ktgt_conn {
 	wait_queue_head_t exec_wq;
 	bool closing;
 	bool logout_requested;		/* under ktgt_sess_mutex */
+	/*
+	 * Ended by a logout or by connection reinstatement: the session
+	 * lives on.  Any other end of a connection fails its session
+	 * (ERL0, RFC 7143 7.1.5 / 6.1.5: session recovery).
+	 */
+	bool quiet_close;
+	/*
+	 * MC/S: this connection's tasks whose CmdSN turn came while another
+	 * connection received the command that closed the gap; io_work
+	 * delivers them.  Under sess->sn_lock, linked by pend_node.
+	 */
+	struct list_head ready;
 
 	u32 statsn;			/* next StatSN, io_work only */
 	u32 exp_statsn;
@@ -197,6 +209,8 @@ void ktgt_tx_pdu_free(struct ktgt_tx_pdu *pdu);
 void ktgt_conn_queue_tx(struct ktgt_conn *conn, struct ktgt_tx_pdu *pdu);
 void ktgt_conn_task_done(struct ktgt_task *task);
 void ktgt_conn_close(struct ktgt_conn *conn);
+void ktgt_conn_close_quiet(struct ktgt_conn *conn);
+void ktgt_conn_kick(struct ktgt_conn *conn);
 void ktgt_conn_start_pings(struct ktgt_conn *conn);
 void ktgt_conn_request_logout(struct ktgt_conn *conn, u16 secs);
 void ktgt_conn_ping_answered(struct ktgt_conn *conn, u32 ttt);
@@ -213,6 +227,7 @@ int ktgt_rx_data_digest_error(struct ktgt_conn *conn);
 void ktgt_task_respond(struct ktgt_task *task);
 void ktgt_pdu_sent(struct ktgt_conn *conn, struct ktgt_tx_pdu *pdu);
 void ktgt_conn_end_tasks(struct ktgt_conn *conn);
+void ktgt_conn_run_ready(struct ktgt_conn *conn);
 void ktgt_conn_reject(struct ktgt_conn *conn, u8 reason);
 int ktgt_task_init(void);
 void ktgt_task_exit(void);

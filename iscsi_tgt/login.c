@@ -318,8 +318,10 @@ static int ktgt_login_attach(struct ktgt_conn *conn)
 	}
 
 	if (login->tsih) {
-		/* Joining an existing session: only connection reinstatement
-		 * is possible while MaxConnections is 1.
+		/*
+		 * Joining an existing session (RFC 7143 5.3.2, 6.3.4): a new
+		 * CID adds a connection up to the MaxConnections the leading
+		 * login negotiated; a CID in use reinstates that connection.
 		 */
 		mutex_lock(&ktgt_sess_mutex);
 		old = ktgt_session_find(info.tpg, n->initiator_name, login->isid,
@@ -333,17 +335,13 @@ static int ktgt_login_attach(struct ktgt_conn *conn)
 			list_for_each_entry(c, &old->conns, sess_node)
 				if (c->cid == login->cid)
 					same_cid = true;
-			/*
-			 * Commands are not yet ordered across connections
-			 * (MC/S): a session has one connection whatever
-			 * MaxConnections says, until that is implemented.
-			 */
-			if (!same_cid && old->nr_conns >= 1) {
+			if (!same_cid &&
+			    old->nr_conns >= max(old->params.max_connections, 1U)) {
 				status = KTGT_STATUS(INITIATOR_ERR, TOO_MANY_CONNS);
 			} else {
 				list_for_each_entry(c, &old->conns, sess_node)
 					if (c->cid == login->cid)
-						ktgt_conn_close(c);
+						ktgt_conn_close_quiet(c);
 				ktgt_session_add_conn(old, conn);
 			}
 		}
@@ -476,6 +474,9 @@ static int ktgt_login_process(struct ktgt_conn *conn, u8 flags)
 			if (status)
 				goto fail;
 			rsp->tsih = cpu_to_be16(login->tsih);
+			/* a connection joining a session sees its window */
+			ktgt_session_fill_window(conn->sess, &rsp->exp_cmdsn,
+						 &rsp->max_cmdsn);
 			pdu->login_final = true;
 		}
 		rsp->flags |= KTGT_FLAG_LOGIN_TRANSIT | nsg;
