@@ -13,6 +13,7 @@
 
 #include "ktgt_iscsi.h"
 #include "ktgt_conn.h"
+#include "ktgt_tmf.h"
 
 static struct kmem_cache *ktgt_task_cache;
 
@@ -68,6 +69,8 @@ static void ktgt_task_fail(struct ktgt_task *task, u8 key, u16 asc_ascq)
 
 static void ktgt_task_free(struct ktgt_task *task)
 {
+	struct ktgt_tmf *tmf = task->tmf;	/* it waits for this task */
+
 	list_del(&task->node);
 	if (task->immediate)
 		task->conn->nr_immediate--;
@@ -75,31 +78,13 @@ static void ktgt_task_free(struct ktgt_task *task)
 	if (task->lun)
 		ktgt_lun_put(task->lun);
 	kmem_cache_free(ktgt_task_cache, task);
+	if (tmf)
+		ktgt_tmf_put(tmf);
 }
 
 static void ktgt_task_scsi_done(struct ktgt_cmd *cmd)
 {
 	ktgt_conn_task_done(container_of(cmd, struct ktgt_task, scmd));
-}
-
-/*
- * A task management response that waits for the tasks it aborted: tasks
- * the backstore is running cannot be recalled, so the response goes out
- * once the last of them has finished (its own response suppressed).
- */
-struct ktgt_tmf {
-	struct list_head node;		/* conn->tmfs */
-	struct ktgt_tx_pdu *rsp;
-	unsigned int waiting;
-};
-
-static void ktgt_tmf_put(struct ktgt_conn *conn, struct ktgt_tmf *tmf)
-{
-	if (--tmf->waiting)
-		return;
-	list_del(&tmf->node);
-	ktgt_conn_queue_tx(conn, tmf->rsp);
-	kfree(tmf);
 }
 
 /* ---- CmdSN ordering -------------------------------------------------- */
@@ -270,6 +255,17 @@ static void ktgt_task_send_r2ts(struct ktgt_task *task)
 /* The task's turn in CmdSN order has come. */
 static void ktgt_task_deliver(struct ktgt_task *task)
 {
+	if (task->aborted) {
+		/* aborted while it waited: its CmdSN is taken, it ends here */
+		struct ktgt_session *sess = task->conn->sess;
+
+		spin_lock_irq(&sess->sn_lock);
+		if (task->counted)
+			sess->outstanding--;
+		spin_unlock_irq(&sess->sn_lock);
+		ktgt_task_free(task);
+		return;
+	}
 	task->state = KTGT_TASK_DATA_OUT;
 	if (!task->failed && task->scmd.dir == KTGT_DIR_WRITE && task->scmd.bvec)
 		ktgt_task_send_r2ts(task);
@@ -499,11 +495,7 @@ void ktgt_task_respond(struct ktgt_task *task)
 		task->counted = false;
 	}
 	if (task->aborted) {
-		struct ktgt_tmf *tmf = task->tmf;
-
-		ktgt_task_free(task);
-		if (tmf)
-			ktgt_tmf_put(conn, tmf);
+		ktgt_task_free(task);	/* and the TMF waiting for it */
 		return;
 	}
 	task->state = KTGT_TASK_RESPONDING;
@@ -627,13 +619,7 @@ void ktgt_conn_end_tasks(struct ktgt_conn *conn)
 	/* MC/S: tasks of other connections may wait behind ours */
 	if (sess)
 		ktgt_session_run_pending(sess, NULL);
-	while (!list_empty(&conn->tmfs)) {
-		struct ktgt_tmf *tmf = list_first_entry(&conn->tmfs, struct ktgt_tmf, node);
-
-		list_del(&tmf->node);
-		ktgt_tx_pdu_free(tmf->rsp);
-		kfree(tmf);
-	}
+	ktgt_tmf_conn_end(conn);
 }
 
 /* ---- other PDUs ------------------------------------------------------ */
@@ -869,8 +855,11 @@ static int ktgt_logout_req(struct ktgt_conn *conn)
 	return 0;
 }
 
-/* End @task for @tmf; it will get no response of its own. */
-static void ktgt_task_abort(struct ktgt_task *task, struct ktgt_tmf *tmf)
+/*
+ * End @task for @tmf (NULL: nobody waits); it will get no response of its
+ * own.  From the io_work of the task's connection.
+ */
+void ktgt_task_abort(struct ktgt_task *task, struct ktgt_tmf *tmf)
 {
 	struct ktgt_conn *conn = task->conn;
 	struct ktgt_session *sess = conn->sess;
@@ -883,15 +872,25 @@ static void ktgt_task_abort(struct ktgt_task *task, struct ktgt_tmf *tmf)
 	if (running && task->state != KTGT_TASK_RESPONDING && !task->aborted) {
 		task->aborted = true;
 		task->tmf = tmf;
-		tmf->waiting++;
+		if (tmf)
+			atomic_inc(&tmf->waiting);
 	}
 	spin_unlock_irq(&conn->tx_lock);
 	if (running)
 		return;
 
-	/* not started yet: end it here */
+	/*
+	 * Waiting for its turn in CmdSN order (the session's pending queue,
+	 * or this connection's ready list): it stays there, so that ExpCmdSN
+	 * still moves past it, and ends when delivered.
+	 */
 	spin_lock_irq(&sess->sn_lock);
-	list_del_init(&task->pend_node);
+	if (!list_empty(&task->pend_node)) {
+		task->aborted = true;
+		spin_unlock_irq(&sess->sn_lock);
+		return;
+	}
+	/* not started yet: end it here */
 	if (task->counted)
 		sess->outstanding--;
 	spin_unlock_irq(&sess->sn_lock);
@@ -934,11 +933,6 @@ static void ktgt_tmf_abort_set(struct ktgt_conn *conn, u64 lun_id, bool all,
 			ktgt_task_abort(task, tmf);
 }
 
-static void ktgt_tmf_reset_dev(struct ktgt_dev *dev, void *unused)
-{
-	ktgt_dev_target_reset(dev);
-}
-
 static int ktgt_tmf_req(struct ktgt_conn *conn)
 {
 	struct ktgt_tmf_req_hdr *req = (struct ktgt_tmf_req_hdr *)&conn->rx_bhs;
@@ -951,16 +945,9 @@ static int ktgt_tmf_req(struct ktgt_conn *conn)
 
 	if (!ktgt_pdu_cmdsn_ok(conn))
 		return 0;
-	tmf = kzalloc(sizeof(*tmf), GFP_KERNEL);
+	tmf = ktgt_tmf_alloc(conn);	/* waits for the put below */
 	if (!tmf)
 		return -ENOMEM;
-	tmf->rsp = ktgt_tx_pdu_alloc(KTGT_OP_TMF_RSP, 0, GFP_KERNEL);
-	if (!tmf->rsp) {
-		kfree(tmf);
-		return -ENOMEM;
-	}
-	list_add(&tmf->node, &conn->tmfs);
-	tmf->waiting = 1;	/* dropped below */
 	rsp = (struct ktgt_tmf_rsp_hdr *)&tmf->rsp->bhs;
 	rsp->itt = req->itt;
 
@@ -981,6 +968,8 @@ static int ktgt_tmf_req(struct ktgt_conn *conn)
 			break;
 		}
 		ktgt_tmf_abort_set(conn, lun_id, false, tmf);
+		/* the other connections: the session's (MC/S), or all */
+		ktgt_tmf_lu_others(tmf, sess, lun->dev, fn);
 		if (fn == KTGT_TMF_LUN_RESET)
 			ktgt_dev_lun_reset(lun->dev);
 		ktgt_lun_put(lun);
@@ -989,7 +978,7 @@ static int ktgt_tmf_req(struct ktgt_conn *conn)
 	case KTGT_TMF_TARGET_WARM_RESET:
 	case KTGT_TMF_TARGET_COLD_RESET:
 		ktgt_tmf_abort_set(conn, 0, true, tmf);
-		ktgt_session_for_each_dev(sess, ktgt_tmf_reset_dev, NULL);
+		ktgt_tmf_target_others(tmf, sess, fn == KTGT_TMF_TARGET_COLD_RESET);
 		rsp->response = KTGT_TMF_RSP_COMPLETE;
 		/* RFC 7143 11.5.1: a cold reset also drops the connection */
 		if (fn == KTGT_TMF_TARGET_COLD_RESET)
@@ -1004,7 +993,7 @@ static int ktgt_tmf_req(struct ktgt_conn *conn)
 		break;
 	}
 out:
-	ktgt_tmf_put(conn, tmf);
+	ktgt_tmf_put(tmf);
 	return 0;
 }
 

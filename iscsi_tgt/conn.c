@@ -20,6 +20,7 @@
 
 #include "ktgt_iscsi.h"
 #include "ktgt_conn.h"
+#include "ktgt_tmf.h"
 
 #define KTGT_IO_BUDGET		64	/* PDUs each way per io_work run */
 #define KTGT_LOGIN_MAX_DSL	8192	/* RFC 7143 default during login */
@@ -118,6 +119,24 @@ void ktgt_conn_queue_tx(struct ktgt_conn *conn, struct ktgt_tx_pdu *pdu)
 	if (!conn->closing && !ktgt_in_io_work(conn))
 		queue_work_on(conn->cpu, ktgt_wq, &conn->io_work);
 	spin_unlock_irqrestore(&conn->tx_lock, flags);
+}
+
+/* Queue a PDU unless the connection is closing (then: false). */
+bool ktgt_conn_queue_tx_live(struct ktgt_conn *conn, struct ktgt_tx_pdu *pdu)
+{
+	unsigned long flags;
+	bool live;
+
+	spin_lock_irqsave(&conn->tx_lock, flags);
+	live = !conn->closing;
+	if (live) {
+		list_add_tail(&pdu->node, &conn->tx_queue);
+		conn->tx_backlog += pdu->data_len;
+		if (!ktgt_in_io_work(conn))
+			queue_work_on(conn->cpu, ktgt_wq, &conn->io_work);
+	}
+	spin_unlock_irqrestore(&conn->tx_lock, flags);
+	return live;
 }
 
 /* Task completion from the SCSI layer: any context, never sleeps. */
@@ -612,6 +631,7 @@ static void ktgt_io_work(struct work_struct *w)
 			if (ret < 0)
 				goto fail;
 		}
+		ktgt_tmf_conn_run(conn);
 		ret = ktgt_conn_send(conn, KTGT_IO_BUDGET, &more);
 		if (ret < 0)
 			goto fail;
@@ -901,7 +921,7 @@ void ktgt_conn_create(struct ktgt_listener *l, struct socket *sock)
 	INIT_LIST_HEAD(&conn->tx_queue);
 	INIT_LIST_HEAD(&conn->rsp_queue);
 	INIT_LIST_HEAD(&conn->tasks);
-	INIT_LIST_HEAD(&conn->tmfs);
+	INIT_LIST_HEAD(&conn->tmf_reqs);
 	INIT_LIST_HEAD(&conn->sess_node);
 	INIT_LIST_HEAD(&conn->ready);
 	init_waitqueue_head(&conn->exec_wq);
@@ -979,6 +999,22 @@ int ktgt_conn_set_max_recv(struct ktgt_conn *conn, u32 max_recv_dsl)
 	}
 	conn->max_recv_dsl = max_recv_dsl;
 	return 0;
+}
+
+/* Call @fn for every connection, under a spinlock: @fn must not sleep. */
+void ktgt_conn_for_each(void (*fn)(struct ktgt_conn *conn, void *arg), void *arg)
+{
+	struct ktgt_conn *conn;
+
+	spin_lock(&ktgt_conns_lock);
+	list_for_each_entry(conn, &ktgt_conns, global_node)
+		fn(conn, arg);
+	spin_unlock(&ktgt_conns_lock);
+}
+
+unsigned int ktgt_conn_count(void)
+{
+	return READ_ONCE(ktgt_nr_conns);
 }
 
 /* Close every connection and wait for all of them to be gone. */

@@ -168,7 +168,8 @@ struct ktgt_conn {
 	u32 tx_backlog;			/* bytes of tx_queue's PDUs' data */
 	struct list_head rsp_queue;
 	struct list_head tasks;
-	struct list_head tmfs;		/* TMF responses waiting, io_work only */
+	struct list_head tmf_reqs;	/* aborts from other sessions (tmf.c) */
+	bool tmf_closed;		/* torn down: no more tmf_reqs */
 	struct ktgt_tx_pdu *tx_cur;	/* io_work only */
 	unsigned int nr_exec;
 	unsigned int nr_immediate;	/* immediate tasks; as tasks */

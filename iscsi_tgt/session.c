@@ -11,6 +11,7 @@
 
 #include "ktgt_iscsi.h"
 #include "ktgt_conn.h"
+#include "ktgt_tmf.h"
 
 /* Protects tpg->sessions, ktgt_discovery_sessions and session->conns. */
 DEFINE_MUTEX(ktgt_sess_mutex);
@@ -64,6 +65,7 @@ static const struct ktgt_nexus_ops ktgt_sess_nexus_ops = {
 	.report_luns = ktgt_sess_report_luns,
 	.get_dev_by_naa = ktgt_sess_get_dev_by_naa,
 	.put_dev = ktgt_sess_put_dev,
+	.abort_tasks = ktgt_tmf_nexus_abort,
 };
 
 struct ktgt_session *ktgt_session_alloc(const struct ktgt_session_info *info)

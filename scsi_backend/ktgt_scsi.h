@@ -171,6 +171,15 @@ struct ktgt_nexus_ops {
 	struct ktgt_dev *(*get_dev_by_naa)(struct ktgt_nexus *nexus,
 					   u64 naa_id, void **ref);
 	void (*put_dev)(struct ktgt_nexus *nexus, void *ref);
+	/*
+	 * PREEMPT AND ABORT: end, without a response (TAS 0), the tasks on
+	 * @dev of every other I_T nexus @match selects; @match runs in
+	 * atomic context and only before this returns.  Optional.
+	 */
+	void (*abort_tasks)(struct ktgt_nexus *nexus, struct ktgt_dev *dev,
+			    bool (*match)(const struct ktgt_nexus *nexus,
+					  const void *arg),
+			    const void *arg);
 };
 
 struct ktgt_nexus {
@@ -310,6 +319,7 @@ void ktgt_dev_target_reset(struct ktgt_dev *dev);
 #define KTGT_UA_NOT_READY_TO_READY	0x2800	/* medium may have changed */
 #define KTGT_UA_RESET_OCCURRED		0x2900	/* power on, reset or BDR */
 #define KTGT_UA_BUS_DEVICE_RESET	0x2903	/* LU reset */
+#define KTGT_UA_COMMANDS_CLEARED	0x2f00	/* by another initiator */
 #define KTGT_UA_MODE_PARAMS_CHANGED	0x2a01
 #define KTGT_UA_RESERVATIONS_PREEMPTED	0x2a03
 #define KTGT_UA_RESERVATIONS_RELEASED	0x2a04

@@ -480,10 +480,13 @@ static int ktgt_pr_clear(struct ktgt_cmd *cmd, struct ktgt_pr_reg *reg)
 
 /*
  * Remove every registration with @key except @keep; the count removed.
- * Each removed registrant gets REGISTRATIONS PREEMPTED.
+ * Each removed registrant gets REGISTRATIONS PREEMPTED.  With @abort (the
+ * PREEMPT AND ABORT command), the tasks its I_T nexuses have on the LU
+ * are aborted too (SPC-4 5.12.11.2.6), those of @abort's own nexus kept.
  */
 static u32 ktgt_pr_remove_key(struct ktgt_dev *dev, u64 key,
-			      struct ktgt_pr_reg *keep, bool all)
+			      struct ktgt_pr_reg *keep, bool all,
+			      struct ktgt_cmd *abort)
 {
 	struct ktgt_pr *pr = dev->pr;
 	struct ktgt_pr_reg *r, *tmp;
@@ -493,6 +496,10 @@ static u32 ktgt_pr_remove_key(struct ktgt_dev *dev, u64 key,
 		if (r == keep || (!all && r->key != key))
 			continue;
 		ktgt_pr_ua(dev, r, KTGT_ASC_REGISTRATIONS_PREEMPTED);
+		if (abort && abort->nexus && abort->nexus->ops &&
+		    abort->nexus->ops->abort_tasks)
+			abort->nexus->ops->abort_tasks(abort->nexus, dev,
+						       ktgt_pr_ua_match, r);
 		if (pr->holder == r)
 			pr->holder = keep;	/* replaced by the caller */
 		list_del(&r->node);
@@ -505,13 +512,17 @@ static u32 ktgt_pr_remove_key(struct ktgt_dev *dev, u64 key,
 }
 
 /*
- * PREEMPT / PREEMPT AND ABORT (SPC-4 5.13.11.4).  The tasks of preempted
- * I_T nexuses are not aborted: those already running finish, later ones
- * meet the new reservation.
+ * PREEMPT / PREEMPT AND ABORT (SPC-4 5.12.11.2.4-6).  With PREEMPT AND
+ * ABORT the tasks of the preempted I_T nexuses on this LU end without a
+ * response (TAS 0): the transport aborts them in the background, so the
+ * command completes without waiting for tasks the backstore is still
+ * running.  With PREEMPT those tasks go on; later ones meet the new
+ * reservation.
  */
 static int ktgt_pr_preempt(struct ktgt_cmd *cmd, const struct ktgt_pr_out *o,
 			   struct ktgt_pr_reg *reg, struct ktgt_sense_err *e)
 {
+	struct ktgt_cmd *abort = o->sa == KTGT_PROUT_PREEMPT_AND_ABORT ? cmd : NULL;
 	struct ktgt_dev *dev = cmd->dev;
 	struct ktgt_pr *pr = dev->pr;
 	struct ktgt_pr_reg *r;
@@ -523,7 +534,7 @@ static int ktgt_pr_preempt(struct ktgt_cmd *cmd, const struct ktgt_pr_out *o,
 			ktgt_sense_invalid_param(e, 8, 7);
 			return -EINVAL;
 		}
-		if (!ktgt_pr_remove_key(dev, o->sa_key, reg, false))
+		if (!ktgt_pr_remove_key(dev, o->sa_key, reg, false, abort))
 			return KTGT_PR_CONFLICT;
 		pr->generation++;
 		return 0;
@@ -531,7 +542,7 @@ static int ktgt_pr_preempt(struct ktgt_cmd *cmd, const struct ktgt_pr_out *o,
 	if (ktgt_pr_type_all_reg(pr->type)) {
 		if (o->sa_key) {
 			/* remove those registrations, keep the reservation */
-			if (!ktgt_pr_remove_key(dev, o->sa_key, reg, false))
+			if (!ktgt_pr_remove_key(dev, o->sa_key, reg, false, abort))
 				return KTGT_PR_CONFLICT;
 			if (!pr->holder)	/* it was held by one of them */
 				pr->holder = reg;
@@ -540,7 +551,7 @@ static int ktgt_pr_preempt(struct ktgt_cmd *cmd, const struct ktgt_pr_out *o,
 		}
 		if (ktgt_pr_check_scope_type(o, e))
 			return -EINVAL;
-		ktgt_pr_remove_key(dev, 0, reg, true);
+		ktgt_pr_remove_key(dev, 0, reg, true, abort);
 		goto reserve;
 	}
 	if (o->sa_key != pr->holder->key) {
@@ -548,7 +559,7 @@ static int ktgt_pr_preempt(struct ktgt_cmd *cmd, const struct ktgt_pr_out *o,
 			ktgt_sense_invalid_param(e, 8, 7);
 			return -EINVAL;
 		}
-		if (!ktgt_pr_remove_key(dev, o->sa_key, reg, false))
+		if (!ktgt_pr_remove_key(dev, o->sa_key, reg, false, abort))
 			return KTGT_PR_CONFLICT;
 		pr->generation++;
 		return 0;
@@ -556,7 +567,7 @@ static int ktgt_pr_preempt(struct ktgt_cmd *cmd, const struct ktgt_pr_out *o,
 	if (ktgt_pr_check_scope_type(o, e))
 		return -EINVAL;
 	/* the holder's key: preempt the reservation too */
-	ktgt_pr_remove_key(dev, o->sa_key, reg, false);
+	ktgt_pr_remove_key(dev, o->sa_key, reg, false, abort);
 reserve:
 	pr->holder = reg;
 	pr->type = o->type;
