@@ -15,6 +15,7 @@
 
 #include "ktgt_scsi_int.h"
 #include "ktgt_alua.h"
+#include "ktgt_sanitize.h"
 
 struct workqueue_struct *ktgt_scsi_wq;
 struct workqueue_struct *ktgt_io_wq;
@@ -155,7 +156,7 @@ int ktgt_dev_disable(struct ktgt_dev *dev)
 	int ret = 0;
 
 	mutex_lock(&dev->lock);
-	if (atomic_read(&dev->nr_luns)) {
+	if (atomic_read(&dev->nr_luns) || ktgt_sanitize_busy(dev)) {
 		ret = -EBUSY;
 	} else if (dev->enabled) {
 		WRITE_ONCE(dev->enabled, false);
@@ -663,6 +664,13 @@ int ktgt_scsi_parse(struct ktgt_cmd *cmd)
 		goto fail;
 	}
 	if (!d || !ktgt_opdesc_supported(d, cmd)) {
+		/* a service action this LU lacks, of a command it has */
+		if (d && (d->flags & KTGT_OPF_SANITIZE) &&
+		    ktgt_sanitize_supported(dev, KTGT_SANITIZE_EXIT_FAILURE))
+			bad_sa = true;
+		else if (bad_sa && cmd->cdb[0] == KTGT_OP_SANITIZE &&
+			 !ktgt_sanitize_supported(dev, KTGT_SANITIZE_EXIT_FAILURE))
+			bad_sa = false;
 		if (bad_sa)
 			ret = ktgt_cmd_parse_invalid_cdb(cmd, 1, 4);
 		else
@@ -679,6 +687,10 @@ int ktgt_scsi_parse(struct ktgt_cmd *cmd)
 	    !(d->flags & KTGT_OPF_NOT_READY_OK)) {
 		ret = ktgt_cmd_parse_err(cmd, KTGT_SK_NOT_READY,
 					 KTGT_ASC_LUN_NOT_READY_MANUAL);
+		goto fail;
+	}
+	if (dev && ktgt_sanitize_check(cmd, d)) {
+		ret = -EINVAL;
 		goto fail;
 	}
 	if (dev && ktgt_medium_absent(dev) &&

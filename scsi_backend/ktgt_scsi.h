@@ -137,6 +137,10 @@ struct ktgt_dev {
 	const struct ktgt_nexus *reserved_by;
 	struct ktgt_pr *pr;		/* persistent reservations (pr.c) */
 	struct ktgt_alua *alua;		/* target port groups (alua.c) */
+	/* sanitize.c, under io_lock: KTGT_SANITIZE_IDLE/RUNNING/FAILED */
+	u8 sanitize_state;
+	bool sanitize_ause;		/* the failed one allowed EXIT FAILURE MODE */
+	u16 sanitize_progress;		/* of the running one, 0..65535 */
 
 	/* ua.c: unit attentions and removable medium, per I_T nexus */
 	struct list_head ua_nexuses;	/* of ktgt_ua_nexus, RCU */

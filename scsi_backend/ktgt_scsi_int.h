@@ -58,6 +58,7 @@ struct ktgt_opdesc {
 #define KTGT_OPF_NEEDS_LBP	0x08	/* only when the backstore can unmap */
 #define KTGT_OPF_NEEDS_LOSS	0x10	/* only if the nexus reports_loss */
 #define KTGT_OPF_NO_MEDIUM_OK	0x20	/* allowed with no medium loaded */
+#define KTGT_OPF_SANITIZE	0x40	/* per service action (sanitize.c) */
 #define KTGT_OPF_NEEDS_EXPLICIT	0x100	/* only if the port's ALUA group
 					 * allows explicit transitions */
 
@@ -115,6 +116,18 @@ int ktgt_sbc_parse_orwrite(struct ktgt_cmd *cmd);
 int ktgt_sbc_parse_pre_fetch(struct ktgt_cmd *cmd);
 int ktgt_sbc_parse_get_lba_status(struct ktgt_cmd *cmd);
 void ktgt_sbc_io_done(struct ktgt_cmd *cmd);
+void ktgt_sbc_run_excl(struct ktgt_cmd *cmd, work_func_t fn);
+
+/* sanitize.c */
+#define KTGT_SANITIZE_IDLE	0
+#define KTGT_SANITIZE_RUNNING	1
+#define KTGT_SANITIZE_FAILED	2
+int ktgt_sanitize_parse(struct ktgt_cmd *cmd);
+bool ktgt_sanitize_supported(const struct ktgt_dev *dev, u16 sa);
+bool ktgt_sanitize_check(struct ktgt_cmd *cmd, const struct ktgt_opdesc *d);
+bool ktgt_sanitize_sense(const struct ktgt_dev *dev, struct ktgt_sense_err *e);
+bool ktgt_sanitize_busy(const struct ktgt_dev *dev);
+u8 ktgt_sanitize_vpd_b1(const struct ktgt_dev *dev);
 
 /* pr.c: persistent reservations */
 int ktgt_pr_dev_init(struct ktgt_dev *dev);

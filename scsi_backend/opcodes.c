@@ -6,6 +6,7 @@
 #include "ktgt_scsi_int.h"
 #include "ktgt_pr.h"
 #include "ktgt_alua.h"
+#include "ktgt_sanitize.h"
 
 #define KTGT_NO_LU	(KTGT_OPF_NO_LU | KTGT_OPF_NOT_READY_OK | KTGT_OPF_RESV_OK)
 #define KTGT_NOMED	KTGT_OPF_NO_MEDIUM_OK
@@ -59,6 +60,12 @@ const struct ktgt_opdesc ktgt_opdescs[] = {
 	  { 0x41, 0xf8, 0xff, 0xff, 0xff, 0xff, 0x1f, 0xff, 0xff, 0x00 } },
 	{ KTGT_OP_UNMAP, false, 0, 10, KTGT_OPF_NEEDS_LBP, ktgt_sbc_parse_unmap,
 	  { 0x42, 0x01, 0x00, 0x00, 0x00, 0x00, 0x1f, 0xff, 0xff, 0x00 } },
+#define KTGT_SANITIZE_OP(sa) \
+	{ KTGT_OP_SANITIZE, true, sa, 10, KTGT_OPF_SANITIZE, ktgt_sanitize_parse, \
+	  { 0x48, 0xbf, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0x00 } }
+	KTGT_SANITIZE_OP(KTGT_SANITIZE_OVERWRITE),
+	KTGT_SANITIZE_OP(KTGT_SANITIZE_BLOCK_ERASE),
+	KTGT_SANITIZE_OP(KTGT_SANITIZE_EXIT_FAILURE),
 	{ KTGT_OP_MODE_SELECT_10, false, 0, 10, KTGT_NOMED,
 	  ktgt_spc_parse_mode_select,
 	  { 0x55, 0x11, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0x00 } },
@@ -182,6 +189,9 @@ bool ktgt_opdesc_supported(const struct ktgt_opdesc *d, const struct ktgt_cmd *c
 		return false;
 	if ((d->flags & KTGT_OPF_NEEDS_LOSS) &&
 	    !(cmd->nexus && cmd->nexus->reports_loss))
+		return false;
+	if ((d->flags & KTGT_OPF_SANITIZE) &&
+	    !ktgt_sanitize_supported(cmd->dev, d->sa))
 		return false;
 	if ((d->flags & KTGT_OPF_NEEDS_EXPLICIT) &&
 	    !(cmd->dev && ktgt_alua_explicit(cmd)))

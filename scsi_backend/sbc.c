@@ -99,6 +99,12 @@ static void ktgt_sbc_defer(struct ktgt_cmd *cmd, work_func_t fn, int gate)
 #define KTGT_GATE_SHARED 1
 #define KTGT_GATE_EXCL	2
 
+/* Run @fn from a work item once @cmd has the LU to itself (sanitize.c). */
+void ktgt_sbc_run_excl(struct ktgt_cmd *cmd, work_func_t fn)
+{
+	ktgt_sbc_defer(cmd, fn, KTGT_GATE_EXCL);
+}
+
 /* ------------------------------------------------------------------ */
 /* Common decoding                                                      */
 

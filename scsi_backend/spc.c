@@ -198,6 +198,7 @@ static u32 ktgt_vpd_block_chars(struct ktgt_cmd *cmd, u8 *buf)
 {
 	/* MEDIUM ROTATION RATE: 1 = non-rotating, 0 = not reported */
 	put_unaligned_be16(cmd->dev->nonrot ? 1 : 0, &buf[4]);
+	buf[7] = ktgt_sanitize_vpd_b1(cmd->dev);	/* WABEREQ, WACEREQ */
 	return 64;
 }
 
@@ -297,6 +298,8 @@ static void ktgt_spc_exec_request_sense(struct ktgt_cmd *cmd)
 	else if (ktgt_medium_absent(cmd->dev))
 		ktgt_sense_set(&e, KTGT_SK_NOT_READY,
 			       KTGT_ASC_MEDIUM_NOT_PRESENT_TRAY_OPEN);
+	else if (ktgt_sanitize_sense(cmd->dev, &e))
+		;				/* SANITIZE in progress or failed */
 	else
 		ktgt_sense_set(&e, KTGT_SK_NO_SENSE,
 			       KTGT_ASC_NO_ADDITIONAL_SENSE);
