@@ -23,6 +23,7 @@
 #define KTGT_CMDF_WS_NDOB	0x10	/* WRITE SAME: no data-out buffer */
 #define KTGT_CMDF_BUFFERED	0x20	/* file: direct I/O refused, retried */
 #define KTGT_CMDF_TRUNCATE	0x40	/* WRITE: a short buffer ends it early */
+#define KTGT_CMDF_ATOMIC	0x80	/* WRITE ATOMIC: all or nothing, alone */
 
 /* Limits reported in VPD B0h and enforced by sbc.c */
 #define KTGT_MAX_CAW_BLOCKS	64
@@ -59,6 +60,7 @@ struct ktgt_opdesc {
 #define KTGT_OPF_NEEDS_LOSS	0x10	/* only if the nexus reports_loss */
 #define KTGT_OPF_NO_MEDIUM_OK	0x20	/* allowed with no medium loaded */
 #define KTGT_OPF_SANITIZE	0x40	/* per service action (sanitize.c) */
+#define KTGT_OPF_NEEDS_ATOMIC	0x80	/* WRITE ATOMIC (atomic.c) */
 #define KTGT_OPF_NEEDS_EXPLICIT	0x100	/* only if the port's ALUA group
 					 * allows explicit transitions */
 
@@ -117,6 +119,12 @@ int ktgt_sbc_parse_pre_fetch(struct ktgt_cmd *cmd);
 int ktgt_sbc_parse_get_lba_status(struct ktgt_cmd *cmd);
 void ktgt_sbc_io_done(struct ktgt_cmd *cmd);
 void ktgt_sbc_run_excl(struct ktgt_cmd *cmd, work_func_t fn);
+
+/* atomic.c */
+#define KTGT_OP_WRITE_ATOMIC_16	0x9c
+int ktgt_atomic_parse(struct ktgt_cmd *cmd);
+bool ktgt_atomic_supported(const struct ktgt_dev *dev);
+void ktgt_atomic_vpd_b0(const struct ktgt_dev *dev, u8 *buf);
 
 /* sanitize.c */
 #define KTGT_SANITIZE_IDLE	0

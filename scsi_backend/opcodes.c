@@ -136,6 +136,10 @@ const struct ktgt_opdesc ktgt_opdescs[] = {
 	{ KTGT_OP_WRITE_SAME_16, false, 0, 16, 0, ktgt_sbc_parse_write_same,
 	  { 0x93, 0xf9, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
 	    0xff, 0xff, 0xff, 0xff, 0x1f, 0x00 } },
+	{ KTGT_OP_WRITE_ATOMIC_16, false, 0, 16, KTGT_OPF_NEEDS_ATOMIC,
+	  ktgt_atomic_parse,
+	  { 0x9c, 0x18, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	    0x00, 0x00, 0xff, 0xff, 0x1f, 0x00 } },
 	{ KTGT_OP_SERVICE_ACTION_IN_16, true, KTGT_SAI_READ_CAPACITY_16, 16, 0,
 	  ktgt_sbc_parse_read_capacity,
 	  { 0x9e, 0x1f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
@@ -189,6 +193,8 @@ bool ktgt_opdesc_supported(const struct ktgt_opdesc *d, const struct ktgt_cmd *c
 		return false;
 	if ((d->flags & KTGT_OPF_NEEDS_LOSS) &&
 	    !(cmd->nexus && cmd->nexus->reports_loss))
+		return false;
+	if ((d->flags & KTGT_OPF_NEEDS_ATOMIC) && !ktgt_atomic_supported(cmd->dev))
 		return false;
 	if ((d->flags & KTGT_OPF_SANITIZE) &&
 	    !ktgt_sanitize_supported(cmd->dev, d->sa))

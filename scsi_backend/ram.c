@@ -70,11 +70,30 @@ static struct page *ktgt_ram_page_for_write(struct ktgt_ram *r,
 	return page;
 }
 
+static void ktgt_ram_unlock(struct ktgt_ram *r, bool excl)
+{
+	if (excl)
+		up_write(&r->lock);
+	else
+		up_read(&r->lock);
+}
+
+static bool ktgt_ram_alloc_range(struct ktgt_ram *r, u64 pos, u64 len)
+{
+	unsigned long idx;
+
+	for (idx = pos >> PAGE_SHIFT; idx <= (pos + len - 1) >> PAGE_SHIFT; idx++)
+		if (!ktgt_ram_page_for_write(r, idx))
+			return false;
+	return true;
+}
+
 static void ktgt_ram_execute_rw(struct ktgt_cmd *cmd)
 {
 	struct ktgt_dev *dev = cmd->dev;
 	struct ktgt_ram *r = dev->priv;
 	bool write = cmd->dir == KTGT_DIR_WRITE;
+	bool atomic = write && (cmd->scsi_flags & KTGT_CMDF_ATOMIC);
 	u64 pos = cmd->lba << dev->block_shift;
 	size_t left = (size_t)cmd->nr_blocks << dev->block_shift;
 	struct iov_iter iter;
@@ -82,11 +101,20 @@ static void ktgt_ram_execute_rw(struct ktgt_cmd *cmd)
 
 	iov_iter_bvec(&iter, write ? ITER_SOURCE : ITER_DEST, cmd->bvec,
 		      cmd->nr_bvec, left);
-	down_read(&r->lock);
+	if (atomic)
+		down_write(&r->lock);
+	else
+		down_read(&r->lock);
 	/* checked when parsed, but the LU may have shrunk since */
 	if (pos + left > dev->size_bytes) {
-		up_read(&r->lock);
+		ktgt_ram_unlock(r, atomic);
 		ktgt_cmd_complete_sense(cmd, KTGT_SK_ILLEGAL_REQUEST, 0x21, 0x00);
+		return;
+	}
+	/* WRITE ATOMIC: every page first, so that nothing or all is written */
+	if (atomic && !ktgt_ram_alloc_range(r, pos, left)) {
+		ktgt_ram_unlock(r, atomic);
+		ktgt_cmd_complete_errno(cmd, -ENOMEM);
 		return;
 	}
 	while (left) {
@@ -123,7 +151,7 @@ static void ktgt_ram_execute_rw(struct ktgt_cmd *cmd)
 		pos += n;
 		left -= n;
 	}
-	up_read(&r->lock);
+	ktgt_ram_unlock(r, atomic);
 	ktgt_cmd_complete_errno(cmd, err);
 }
 

@@ -191,6 +191,7 @@ static u32 ktgt_vpd_block_limits(struct ktgt_cmd *cmd, u8 *buf)
 		put_unaligned_be32(dev->unmap_gran, &buf[28]);
 	}
 	put_unaligned_be64(KTGT_MAX_WS_BLOCKS, &buf[36]);
+	ktgt_atomic_vpd_b0(dev, buf);
 	return 64;
 }
 

@@ -29,7 +29,7 @@ setup() {
 # sense DEV CDB...: "KEY / ASC text" of sg_raw, or GOOD
 sense() {
 	local out
-	out=$(sg_raw -v "$@" 2>&1)
+	out=$(timeout 60 sg_raw -t 50 -v "$@" 2>&1)
 	if echo "$out" | grep -q "SCSI Status: Good"; then
 		echo GOOD
 		return
@@ -40,7 +40,7 @@ sense() {
 
 # expect_blocks DEV LBA FILE: the 1 MiB at LBA reads back as FILE
 expect_blocks() {
-	dd if="$1" bs=512 skip="$2" count=2048 iflag=direct status=none | cmp -s - "$3"
+	dd if="$1" bs=1M skip=$(($2 * 512)) count=1 iflag=direct,skip_bytes status=none | cmp -s - "$3"
 }
 
 pattern_file() {	# pattern_file HEXBYTES OUT: 1 MiB of the bytes repeated
@@ -56,13 +56,12 @@ t_run "disks of LUN 0, 1 and 2 appear ($DA $DF $DN)" test -b "$DA" -a -b "$DF" -
 LAST=$(( 64 * MB / 512 - 2048 ))
 
 # --- OVERWRITE ---
-printf 'a%.0s' $(seq 1 512) > /tmp/a.blk
+head -c $MB /dev/zero | tr '\0' a > /tmp/a.img
 t_run "write 'a' to the first and last MiB" sh -c \
-	"for i in \$(seq 2048); do cat /tmp/a.blk; done > /tmp/a.img &&
-	 dd if=/tmp/a.img of=$DA bs=1M count=1 oflag=direct status=none &&
-	 dd if=/tmp/a.img of=$DA bs=512 seek=$LAST oflag=direct status=none"
+	"dd if=/tmp/a.img of=$DA bs=1M count=1 oflag=direct status=none &&
+	 dd if=/tmp/a.img of=$DA bs=1M seek=$((LAST * 512)) oflag=direct,seek_bytes status=none"
 printf '\x01\x00\x00\x04\xde\xad\xbe\xef' > /tmp/ow1
-t_match "REPORT SUPPORTED OPCODES lists SANITIZE 01h, 02h, 1Fh, not 03h" \
+t_diag "t=$SECONDS"; t_match "REPORT SUPPORTED OPCODES lists SANITIZE 01h, 02h, 1Fh, not 03h" \
 	"^48,1 48,2 48,1f \$" "$(sg_opcodes -n -r "$DA" 2>/dev/null | od -An -tx1 -v | tr -s ' \n' ' ' |
 		python3 -c 'import sys
 b=bytes.fromhex(sys.stdin.read().replace(" ",""))
@@ -72,86 +71,89 @@ while i+8<=len(b):
 	if b[i]==0x48: o.append("48,%x" % int.from_bytes(b[i+2:i+4],"big"))
 	i+=8+(12 if b[i+5]&2 else 0)
 print(" ".join(o)+" ")')"
-t_eq "OVERWRITE, pattern deadbeef, 1 pass: GOOD" GOOD \
+t_diag "t=$SECONDS"; t_eq "OVERWRITE, pattern deadbeef, 1 pass: GOOD" GOOD \
 	"$(sense -s 8 -i /tmp/ow1 "$DA" 48 01 00 00 00 00 00 00 08 00)"
 pattern_file deadbeef /tmp/exp1
 t_run "first MiB reads back as the pattern" expect_blocks "$DA" 0 /tmp/exp1
 t_run "last MiB reads back as the pattern" expect_blocks "$DA" $LAST /tmp/exp1
 printf '\x82\x00\x00\x02\x0f\xf0' > /tmp/ow2
-t_eq "OVERWRITE, INVERT, 2 passes, pattern 0ff0: GOOD" GOOD \
+t_diag "t=$SECONDS"; t_eq "OVERWRITE, INVERT, 2 passes, pattern 0ff0: GOOD" GOOD \
 	"$(sense -s 6 -i /tmp/ow2 "$DA" 48 01 00 00 00 00 00 00 06 00)"
 pattern_file f00f /tmp/exp2
 t_run "the second pass left the inverted pattern" expect_blocks "$DA" $LAST /tmp/exp2
 printf '\x00\x00\x00\x04\xde\xad\xbe\xef' > /tmp/ow0
-t_match "OVERWRITE COUNT 0: ILLEGAL REQUEST, INVALID FIELD IN PARAMETER LIST at byte 0 bit 4" \
+t_diag "t=$SECONDS"; t_match "OVERWRITE COUNT 0: ILLEGAL REQUEST, INVALID FIELD IN PARAMETER LIST at byte 0 bit 4" \
 	"^Illegal Request / Invalid field in parameter list.*byte 0 bit 4" \
 	"$(sense -s 8 -i /tmp/ow0 "$DA" 48 01 00 00 00 00 00 00 08 00 | tr '\n' ' ')"
 printf '\x01\x00\x02\x01' > /tmp/owl; head -c 513 /dev/zero >> /tmp/owl
-t_match "parameter list of block size + 5: INVALID FIELD IN CDB at byte 7" \
+t_diag "t=$SECONDS"; t_match "parameter list of block size + 5: INVALID FIELD IN CDB at byte 7" \
 	"^Illegal Request / Invalid field in cdb.*byte 7 bit 7" \
 	"$(sense -s 517 -i /tmp/owl "$DA" 48 01 00 00 00 00 00 02 05 00 | tr '\n' ' ')"
-t_match "CRYPTOGRAPHIC ERASE: INVALID FIELD IN CDB at byte 1 bit 4" \
+t_diag "t=$SECONDS"; t_match "CRYPTOGRAPHIC ERASE: INVALID FIELD IN CDB at byte 1 bit 4" \
 	"^Illegal Request / Invalid field in cdb.*byte 1 bit 4" \
 	"$(sense "$DA" 48 03 00 00 00 00 00 00 00 00 | tr '\n' ' ')"
-t_match "reserved bit 6 of byte 1: INVALID FIELD IN CDB at byte 1 bit 6" \
+t_diag "t=$SECONDS"; t_match "reserved bit 6 of byte 1: INVALID FIELD IN CDB at byte 1 bit 6" \
 	"^Illegal Request / Invalid field in cdb.*byte 1 bit 6" \
 	"$(sense "$DA" 48 42 00 00 00 00 00 00 00 00 | tr '\n' ' ')"
-t_match "BLOCK ERASE with a parameter list: INVALID FIELD IN CDB at byte 7" \
+t_diag "t=$SECONDS"; t_match "BLOCK ERASE with a parameter list: INVALID FIELD IN CDB at byte 7" \
 	"^Illegal Request / Invalid field in cdb.*byte 7 bit 7" \
 	"$(sense "$DA" 48 02 00 00 00 00 00 00 08 00 | tr '\n' ' ')"
-t_match "VPD B1h: WABEREQ 01b, WACEREQ 00b" "^40\$" \
+t_diag "t=$SECONDS"; t_match "VPD B1h: WABEREQ 01b, WACEREQ 00b" "^40\$" \
 	"$(sg_vpd -p 0xb1 -r "$DA" 2>/dev/null | od -An -tx1 -j7 -N1 | tr -d ' ')"
 
 # --- BLOCK ERASE ---
-t_eq "BLOCK ERASE: GOOD" GOOD "$(sense "$DA" 48 02 00 00 00 00 00 00 00 00)"
+t_diag "t=$SECONDS"; t_eq "BLOCK ERASE: GOOD" GOOD "$(sense "$DA" 48 02 00 00 00 00 00 00 00 00)"
 head -c $MB /dev/zero > /tmp/zero
 t_run "first MiB reads back as zeros" expect_blocks "$DA" 0 /tmp/zero
 t_run "last MiB reads back as zeros" expect_blocks "$DA" $LAST /tmp/zero
-t_match "GET LBA STATUS: the whole LU deallocated" \
-	"^0x0 +0x20000 +1" "$(sg_get_lba_status "$DA" 2>&1 | grep -E '^0x' | head -1 | tr -s ' ')"
+t_diag "t=$SECONDS"; t_eq "GET LBA STATUS: LBA 0, 131072 blocks, deallocated" \
+	" 00 00 00 00 00 00 00 00 00 02 00 00 01" \
+	"$(sg_raw -r 24 -o /tmp/gls "$DA" 9e 12 00 00 00 00 00 00 00 00 00 00 00 18 00 00 > /dev/null 2>&1 &&
+		od -An -tx1 -j8 -N13 /tmp/gls | tr -s ' \n' ' ' | sed 's/ $//')"
+
+# --- failure mode (file LU, its 8 MiB tmpfs fills up) ---
+t_diag "t=$SECONDS"; t_match "OVERWRITE of the file LU fails: MEDIUM ERROR, SANITIZE COMMAND FAILED" \
+	"^Medium Error / Sanitize command failed" \
+	"$(sense -s 8 -i /tmp/ow1 "$DF" 48 01 00 00 00 00 00 00 08 00 | head -1)"
+t_diag "t=$SECONDS"; t_match "TEST UNIT READY in failure mode: MEDIUM ERROR 31/03" \
+	"^Medium Error / Sanitize command failed" "$(sense "$DF" 00 00 00 00 00 00 | head -1)"
+t_diag "t=$SECONDS"; t_match "READ(10) in failure mode: MEDIUM ERROR 31/03" \
+	"^Medium Error / Sanitize command failed" \
+	"$(sense -r 512 "$DF" 28 00 00 00 00 00 00 00 01 00 | head -1)"
+t_diag "t=$SECONDS"; t_match "EXIT FAILURE MODE after AUSE=0: INVALID FIELD IN CDB" \
+	"^Illegal Request / Invalid field in cdb" "$(sense "$DF" 48 1f 00 00 00 00 00 00 00 00 | head -1)"
+t_diag "t=$SECONDS"; t_eq "BLOCK ERASE succeeds and ends failure mode" GOOD \
+	"$(sense "$DF" 48 02 00 00 00 00 00 00 00 00)"
+t_diag "t=$SECONDS"; t_eq "TEST UNIT READY: GOOD" GOOD "$(sense "$DF" 00 00 00 00 00 00)"
+t_run "the file is all holes again" test "$(du -k /tmp/san/f.img | cut -f1)" -lt 1024
+t_diag "t=$SECONDS"; t_match "OVERWRITE with AUSE=1 fails: MEDIUM ERROR 31/03" \
+	"^Medium Error / Sanitize command failed" \
+	"$(sense -s 8 -i /tmp/ow1 "$DF" 48 21 00 00 00 00 00 00 08 00 | head -1)"
+t_diag "t=$SECONDS"; t_eq "EXIT FAILURE MODE after AUSE=1: GOOD" GOOD "$(sense "$DF" 48 1f 00 00 00 00 00 00 00 00)"
+t_diag "t=$SECONDS"; t_eq "TEST UNIT READY: GOOD" GOOD "$(sense "$DF" 00 00 00 00 00 00)"
 
 # --- IMMED: NOT READY, SANITIZE IN PROGRESS while it runs ---
 printf '\x1f\x00\x00\x01\x5a' > /tmp/ow31
 SECONDS=0
-t_eq "IMMED OVERWRITE, 31 passes over 64 MiB: GOOD at once" GOOD \
+t_diag "t=$SECONDS"; t_eq "IMMED OVERWRITE, 31 passes over 64 MiB: GOOD at once" GOOD \
 	"$(sense -s 5 -i /tmp/ow31 "$DA" 48 81 00 00 00 00 00 00 05 00)"
-t_match "TEST UNIT READY meanwhile: NOT READY, SANITIZE IN PROGRESS" \
+t_diag "t=$SECONDS"; t_match "TEST UNIT READY meanwhile: NOT READY, SANITIZE IN PROGRESS" \
 	"^Not Ready / Logical unit not ready, sanitize in progress" "$(sense "$DA" 00 00 00 00 00 00 | head -1)"
-t_match "READ(10) meanwhile: NOT READY, SANITIZE IN PROGRESS" \
+t_diag "t=$SECONDS"; t_match "READ(10) meanwhile: NOT READY, SANITIZE IN PROGRESS" \
 	"^Not Ready / Logical unit not ready, sanitize in progress" \
 	"$(sense -r 512 "$DA" 28 00 00 00 00 00 00 00 01 00 | head -1)"
-t_match "REQUEST SENSE meanwhile: 04/1B with a progress indication" \
-	"[Pp]rogress" "$(sg_requests -p "$DA" 2>&1 | tr '\n' ' ')"
-t_match "INQUIRY meanwhile: GOOD" "KTGT" "$(sg_inq "$DA" 2>&1)"
+t_run "REQUEST SENSE meanwhile: NOT READY 04/1B, SKSV (progress indication)" sh -c \
+	"sg_raw -r 18 -o /tmp/rs $DA 03 00 00 00 12 00 > /dev/null 2>&1 &&
+	 [ \"\$(od -An -tx1 -N18 /tmp/rs | tr -s ' \n' ' ' | cut -d' ' -f2,4,14,15,17)\" = '70 02 04 1b 80' ]"
+t_diag "t=$SECONDS"; t_match "INQUIRY meanwhile: GOOD" "KTGT" "$(sg_inq "$DA" 2>&1)"
 t_run "the sanitize ends (TEST UNIT READY GOOD) within 120 s" \
 	wait_for 120 sh -c "sg_raw $DA 00 00 00 00 00 00 2>&1 | grep -q 'Status: Good'"
 t_diag "IMMED sanitize: $SECONDS s"
 pattern_file 5a /tmp/exp3
 t_run "the LU reads back as the pattern 5a" expect_blocks "$DA" $LAST /tmp/exp3
 
-# --- failure mode (file LU, its 8 MiB tmpfs fills up) ---
-t_match "OVERWRITE of the file LU fails: MEDIUM ERROR, SANITIZE COMMAND FAILED" \
-	"^Medium Error / Sanitize command failed" \
-	"$(sense -s 8 -i /tmp/ow1 "$DF" 48 01 00 00 00 00 00 00 08 00 | head -1)"
-t_match "TEST UNIT READY in failure mode: MEDIUM ERROR 31/03" \
-	"^Medium Error / Sanitize command failed" "$(sense "$DF" 00 00 00 00 00 00 | head -1)"
-t_match "READ(10) in failure mode: MEDIUM ERROR 31/03" \
-	"^Medium Error / Sanitize command failed" \
-	"$(sense -r 512 "$DF" 28 00 00 00 00 00 00 00 01 00 | head -1)"
-t_match "EXIT FAILURE MODE after AUSE=0: INVALID FIELD IN CDB" \
-	"^Illegal Request / Invalid field in cdb" "$(sense "$DF" 48 1f 00 00 00 00 00 00 00 00 | head -1)"
-t_eq "BLOCK ERASE succeeds and ends failure mode" GOOD \
-	"$(sense "$DF" 48 02 00 00 00 00 00 00 00 00)"
-t_eq "TEST UNIT READY: GOOD" GOOD "$(sense "$DF" 00 00 00 00 00 00)"
-t_run "the file is all holes again" test "$(du -k /tmp/san/f.img | cut -f1)" -lt 1024
-t_match "OVERWRITE with AUSE=1 fails: MEDIUM ERROR 31/03" \
-	"^Medium Error / Sanitize command failed" \
-	"$(sense -s 8 -i /tmp/ow1 "$DF" 48 21 00 00 00 00 00 00 08 00 | head -1)"
-t_eq "EXIT FAILURE MODE after AUSE=1: GOOD" GOOD "$(sense "$DF" 48 1f 00 00 00 00 00 00 00 00)"
-t_eq "TEST UNIT READY: GOOD" GOOD "$(sense "$DF" 00 00 00 00 00 00)"
-
 # --- null: no SANITIZE ---
-t_match "SANITIZE on the null LU: INVALID COMMAND OPERATION CODE" \
+t_diag "t=$SECONDS"; t_match "SANITIZE on the null LU: INVALID COMMAND OPERATION CODE" \
 	"^Illegal Request / Invalid command operation code" \
 	"$(sense -s 8 -i /tmp/ow1 "$DN" 48 01 00 00 00 00 00 00 08 00 | head -1)"
 
