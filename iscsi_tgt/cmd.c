@@ -897,9 +897,11 @@ void ktgt_task_abort(struct ktgt_task *task, struct ktgt_tmf *tmf)
 	ktgt_task_free(task);
 }
 
-static u8 ktgt_tmf_abort_one(struct ktgt_conn *conn, struct ktgt_tmf_req_hdr *req,
-			     struct ktgt_tmf *tmf)
+/* ABORT TASK; sets the response in @tmf's PDU. */
+static void ktgt_tmf_abort_one(struct ktgt_conn *conn, struct ktgt_tmf_req_hdr *req,
+			       struct ktgt_tmf *tmf)
 {
+	struct ktgt_tmf_rsp_hdr *rsp = (struct ktgt_tmf_rsp_hdr *)&tmf->rsp->bhs;
 	struct ktgt_session *sess = conn->sess;
 	struct ktgt_task *task;
 	u32 ref = be32_to_cpu(req->refcmdsn);
@@ -908,7 +910,8 @@ static u8 ktgt_tmf_abort_one(struct ktgt_conn *conn, struct ktgt_tmf_req_hdr *re
 	task = ktgt_task_find(conn, be32_to_cpu(req->rtt));
 	if (task && task->scmd.lun_id == ktgt_lun_from_wire(req->lun)) {
 		ktgt_task_abort(task, tmf);
-		return KTGT_TMF_RSP_COMPLETE;
+		rsp->response = KTGT_TMF_RSP_COMPLETE;
+		return;
 	}
 	/*
 	 * RFC 7143 11.6.1: no such task.  If RefCmdSN is in the window and
@@ -919,7 +922,15 @@ static u8 ktgt_tmf_abort_one(struct ktgt_conn *conn, struct ktgt_tmf_req_hdr *re
 	pending = !ktgt_sn_lt(ref, sess->exp_cmdsn) &&
 		  ktgt_sn_lt(ref, be32_to_cpu(req->cmdsn));
 	spin_unlock_irq(&sess->sn_lock);
-	return pending ? KTGT_TMF_RSP_COMPLETE : KTGT_TMF_RSP_NO_TASK;
+	/*
+	 * MC/S: the task may be on another connection of the session
+	 * (11.5.1: a TMF may arrive on any of them); if one finds it, the
+	 * response, sent once it has looked, becomes "function complete".
+	 */
+	rsp->response = pending ? KTGT_TMF_RSP_COMPLETE : KTGT_TMF_RSP_NO_TASK;
+	if (!pending && READ_ONCE(sess->nr_conns) > 1)
+		ktgt_tmf_task_others(tmf, sess, be32_to_cpu(req->rtt),
+				     ktgt_lun_from_wire(req->lun));
 }
 
 /* Abort every task of this session on @lun_id (all LUNs when @all). */
@@ -957,7 +968,7 @@ static int ktgt_tmf_req(struct ktgt_conn *conn)
 	}
 	switch (fn) {
 	case KTGT_TMF_ABORT_TASK:
-		rsp->response = ktgt_tmf_abort_one(conn, req, tmf);
+		ktgt_tmf_abort_one(conn, req, tmf);
 		break;
 	case KTGT_TMF_ABORT_TASK_SET:
 	case KTGT_TMF_CLEAR_TASK_SET:

@@ -29,6 +29,8 @@ void ktgt_tmf_conn_run(struct ktgt_conn *conn);
 void ktgt_tmf_conn_end(struct ktgt_conn *conn);
 void ktgt_tmf_lu_others(struct ktgt_tmf *tmf, struct ktgt_session *sess,
 			struct ktgt_dev *dev, u8 fn);
+void ktgt_tmf_task_others(struct ktgt_tmf *tmf, struct ktgt_session *sess,
+			  u32 itt, u64 lun_id);
 void ktgt_tmf_target_others(struct ktgt_tmf *tmf, struct ktgt_session *sess,
 			    bool cold);
 void ktgt_tmf_nexus_abort(struct ktgt_nexus *issuer, struct ktgt_dev *dev,

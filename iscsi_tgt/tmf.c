@@ -38,6 +38,9 @@ struct ktgt_tmf_scope {
 	const void *arg;
 	u16 ua;				/* raised on @dev for a nexus that lost tasks */
 	bool close;			/* close the connections reached (cold reset) */
+	bool one_task;			/* ABORT TASK: only the task with */
+	u32 itt;			/* this ITT on */
+	u64 lun_id;			/* this LUN */
 };
 
 /* An abort carried to another connection. */
@@ -49,6 +52,9 @@ struct ktgt_tmf_req {
 	const struct ktgt_nexus *issuer; /* compared only */
 	u16 ua;
 	bool close;
+	bool one_task;
+	u32 itt;
+	u64 lun_id;
 };
 
 /**
@@ -139,6 +145,9 @@ static void ktgt_tmf_post_one(struct ktgt_conn *conn, void *arg)
 	req->issuer = s->issuer;
 	req->ua = s->ua;
 	req->close = s->close;
+	req->one_task = s->one_task;
+	req->itt = s->itt;
+	req->lun_id = s->lun_id;
 	if (!conn->closing)
 		queue_work_on(conn->cpu, ktgt_wq, &conn->io_work);
 out:
@@ -173,6 +182,8 @@ static void ktgt_tmf_abort_others(struct ktgt_tmf *tmf,
 static bool ktgt_tmf_req_hits(const struct ktgt_tmf_req *req,
 			      const struct ktgt_task *task)
 {
+	if (req->one_task)
+		return task->itt == req->itt && task->scmd.lun_id == req->lun_id;
 	if (!task->lun)
 		return false;
 	if (req->dev)
@@ -190,6 +201,12 @@ static void ktgt_tmf_req_run(struct ktgt_conn *conn, struct ktgt_tmf_req *req)
 			continue;
 		hit = true;
 		ktgt_task_abort(task, req->tmf);
+	}
+	/* ABORT TASK found its task here: the response sent later says so */
+	if (hit && req->one_task && req->tmf) {
+		struct ktgt_tmf_rsp_hdr *rsp = (void *)&req->tmf->rsp->bhs;
+
+		WRITE_ONCE(rsp->response, KTGT_TMF_RSP_COMPLETE);
 	}
 	/* before the TMF response can go out */
 	if (hit && req->ua && req->dev && &conn->sess->nexus != req->issuer)
@@ -354,4 +371,28 @@ void ktgt_tmf_target_others(struct ktgt_tmf *tmf, struct ktgt_session *sess,
 
 	ktgt_tmf_abort_others(tmf, &s);
 	ktgt_tmf_target_reset(sess->tpg->tgt);
+}
+
+/**
+ * ktgt_tmf_task_others() - ABORT TASK for a task of another connection of
+ *                          the issuing session (MC/S)
+ * @tmf:    the TMF; its response says "function complete" if a connection
+ *          finds the task, else what the issuer put there
+ * @sess:   the issuing session
+ * @itt:    the Referenced Task Tag
+ * @lun_id: the LUN the task must be on
+ */
+void ktgt_tmf_task_others(struct ktgt_tmf *tmf, struct ktgt_session *sess,
+			  u32 itt, u64 lun_id)
+{
+	struct ktgt_tmf_scope s = {
+		.issuer = &sess->nexus,
+		.match = ktgt_tmf_same_nexus,
+		.arg = &sess->nexus,
+		.one_task = true,
+		.itt = itt,
+		.lun_id = lun_id,
+	};
+
+	ktgt_tmf_abort_others(tmf, &s);
 }

@@ -101,6 +101,31 @@ def test_mcs(t):
         t.ok(len(sn) == 3 and sn[1] == sn[0] + 1 and sn[2] == sn[1] + 1,
              "connection 2 numbers its responses with its own StatSN", repr(sn))
 
+        # ABORT TASK on connection 1 for a task of connection 2 (11.5.1).
+        c2.cmdsn = s.cmdsn
+        wsn = c2.cmdsn
+        witt = c2.scsi_send(cdb_write10(300, 8), 4096, write=True)
+        r2t = c2.recv(10)
+        t.ok(r2t.opcode == OP_R2T,
+             "a WRITE without immediate data on connection 2 waits for its data (R2T)",
+             repr(r2t))
+        s.cmdsn = c2.cmdsn
+        tm = s.tmf(TMF_ABORT_TASK, rtt=witt, refcmdsn=wsn, lun=0, timeout=10)
+        t.ok(tm.opcode == OP_TMF_RSP and tm.response == 0,
+             "ABORT TASK on connection 1 finds the WRITE of connection 2: "
+             "function complete", repr(tm))
+        late = c2.recv_or_none(2)
+        t.ok(late is None, "the aborted WRITE gets no response", repr(late))
+        tm = s.tmf(TMF_ABORT_TASK, rtt=0x7777777, refcmdsn=s.cmdsn - 1, lun=0,
+                   timeout=10)
+        t.ok(tm.opcode == OP_TMF_RSP and tm.response == 1,
+             "ABORT TASK for a tag no connection has: task does not exist", repr(tm))
+        c2.cmdsn = s.cmdsn
+        r = c2.nop(b"c2 after abort")
+        s.cmdsn = c2.cmdsn
+        t.ok(r.opcode == OP_NOOP_IN and r.data == b"c2 after abort",
+             "connection 2 goes on after the abort", repr(r))
+
         # Logout closes connection 2 only, asked on connection 1 (11.14).
         lo = s.logout(LOGOUT_CONNECTION, cid=2, timeout=10)
         t.ok(lo.opcode == OP_LOGOUT_RSP and lo.response == 0,
