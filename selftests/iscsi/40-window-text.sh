@@ -6,10 +6,4 @@
 . "$(dirname "$0")/../lib/lib.sh"
 . "$(dirname "$0")/lib-iscsi.sh"
 
-if pdu_setup; then
-	t_ok "setup: module, demo target and ACL target"
-else
-	t_bail "setup of the targets failed"
-fi
-pdu_run 40-window-text.py
-pdu_finish
+pdu_main 40-window-text.py

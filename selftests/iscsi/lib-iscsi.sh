@@ -52,3 +52,14 @@ pdu_finish() {
 	t_result "module unloads" $?
 	t_done
 }
+
+# pdu_main TEST.py: the whole of a plain raw-PDU test: setup, TEST.py, finish.
+pdu_main() {
+	if pdu_setup; then
+		t_ok "setup: module, demo target and ACL target"
+	else
+		t_bail "setup of the targets failed"
+	fi
+	pdu_run "$1"
+	pdu_finish
+}
