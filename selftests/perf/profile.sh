@@ -25,11 +25,15 @@ if [ "${PROFILE_TARGET:-ktgt}" = lio ]; then
 		lio_enable $IQN
 else
 	t_run "insmod" ktgt_load || t_bail "no ktgt"
-	t_run "ktgt block on brd" sh -c ". $KTGT_SRC/selftests/lib/lib.sh;
-		ktgt_backstore block b0 0 /dev/ram0 && ktgt_target $IQN 1 $P && ktgt_lun $IQN 1 0 block/b0 &&
-		echo 1 > $KTGT_CFS/targets/$IQN/tpgt_1/attrib/generate_node_acls &&
-		echo 0 > $KTGT_CFS/targets/$IQN/tpgt_1/attrib/demo_mode_write_protect &&
-		echo 1 > $KTGT_CFS/targets/$IQN/tpgt_1/enable"
+	ktgt_brd_target() {
+		local t=$KTGT_CFS/targets/$IQN/tpgt_1
+		ktgt_backstore block b0 0 /dev/ram0 && ktgt_target $IQN 1 $P &&
+			ktgt_lun $IQN 1 0 block/b0 &&
+			echo 1 > "$t/attrib/generate_node_acls" &&
+			echo 0 > "$t/attrib/demo_mode_write_protect" &&
+			echo 1 > "$t/enable"
+	}
+	t_run "ktgt block on brd" ktgt_brd_target
 fi
 t_run "iscsid" iscsi_start
 t_run "login" iscsi_login $IQN $P
