@@ -424,6 +424,16 @@ static unsigned int ktgt_alua_allowed(const u8 *cdb)
 	case 0x5e:	/* PERSISTENT RESERVE IN */
 	case 0x5f:	/* PERSISTENT RESERVE OUT */
 		return KTGT_ALUA_OK_STANDBY;
+	/*
+	 * The capacity through a standby port, as LIO and SCST also allow:
+	 * an initiator that finds a path in standby (Linux sd probing it)
+	 * must size it, or the path is unusable once the group turns active
+	 * (I/O "beyond the end of the device" of capacity 0).
+	 */
+	case KTGT_OP_READ_CAPACITY_10:
+		return KTGT_ALUA_OK_STANDBY;
+	case KTGT_OP_SERVICE_ACTION_IN_16:
+		return sa == KTGT_SAI_READ_CAPACITY_16 ? KTGT_ALUA_OK_STANDBY : 0;
 	default:
 		return 0;
 	}

@@ -7,7 +7,8 @@
 # REPORT TARGET PORT GROUPS (both formats, byte for byte), the exact
 # sense through a standby / unavailable / transitioning port, SET TARGET
 # PORT GROUPS, REPORT SUPPORTED OPERATION CODES, and dm-multipath with
-# prio alua when multipath-tools is installed.
+# prio alua when multipath-tools is installed: I/O through the map while
+# the groups' states are swapped under it.
 . "$KTGT_SRC/selftests/lib/lib.sh"
 IQN=iqn.2026-11.org.ktgt:alua
 P1=127.0.0.1:3260
@@ -213,13 +214,47 @@ devices {
 }
 EOF
 	modprobe dm_multipath
+	# multipath finds paths and their WWIDs through udev's database: a
+	# udevd for this section only, stopped below with the maps flushed
+	/lib/systemd/systemd-udevd --daemon > /dev/null 2>&1
+	udevadm trigger --subsystem-match=block > /dev/null 2>&1
+	udevadm settle -t 30 > /dev/null 2>&1
+	t_run "multipath: the map of the two paths" multipath
 	t_run "multipathd" multipathd
 	wait_for 30 sh -c 'multipath -ll | grep -q "status=active"'
 	MP=$(multipath -ll 2>&1)
 	t_match "one map over both paths, the optimized group active" "prio=50 status=active" "$MP"
 	t_match "the standby path in its own group" "prio=1 status=enabled" "$MP"
+	# I/O through the map, then the groups' states swapped under it:
+	# dm-multipath must move to path 2 and lose nothing.
+	DM=/dev/mapper/$(multipath -ll 2> /dev/null | awk 'NR == 1 {print $1}')
+	D2=$(basename "$(ls -d /sys/class/scsi_generic/"${S2#/dev/}"/device/block/* 2> /dev/null)")
+	head -c 4M /dev/urandom > /tmp/mp1.bin
+	head -c 4M /dev/urandom > /tmp/mp2.bin
+	t_run "write 4 MiB through the multipath device" \
+		dd if=/tmp/mp1.bin of="$DM" bs=1M oflag=direct status=none
+	t_eq "it reads back" "$(sha256sum < /tmp/mp1.bin)" \
+		"$(dd if="$DM" bs=1M count=4 iflag=direct status=none | sha256sum)"
+	active_is_path2() {
+		multipath -ll 2> /dev/null | grep -A1 "prio=50 status=active" | grep -q " $D2 "
+	}
+	echo standby > "$AL/ao/alua_access_state"
+	echo active/optimized > "$AL/sb/alua_access_state"
+	t_run "groups swapped: multipathd makes path 2 ($D2) the active group, prio 50" \
+		wait_for 60 active_is_path2
+	t_eq "the data reads back through path 2" "$(sha256sum < /tmp/mp1.bin)" \
+		"$(dd if="$DM" bs=1M count=4 iflag=direct status=none | sha256sum)"
+	t_run "write 4 MiB more through the map" \
+		dd if=/tmp/mp2.bin of="$DM" bs=1M seek=4 oflag=direct status=none
+	t_eq "it reads back" "$(sha256sum < /tmp/mp2.bin)" \
+		"$(dd if="$DM" bs=1M skip=4 count=4 iflag=direct status=none | sha256sum)"
+	t_eq "and through path 2 itself" "$(sha256sum < /tmp/mp2.bin)" \
+		"$(dd if="/dev/$D2" bs=1M skip=4 count=4 iflag=direct status=none | sha256sum)"
+	echo active/optimized > "$AL/ao/alua_access_state"
+	echo standby > "$AL/sb/alua_access_state"
 	multipathd shutdown > /dev/null 2>&1
 	multipath -F > /dev/null 2>&1
+	udevadm control --exit > /dev/null 2>&1
 else
 	echo "ok $((_t_n += 1)) - dm-multipath over both paths with prio alua # SKIP multipath-tools is not installed"
 fi
