@@ -112,51 +112,46 @@ def close(*ss):
         s.conn.close()
 
 
-def test_lun_reset(t):
+def reset_case(t, fn, fname, lun, lba, name, a_ua, b_expect, b_desc, work_lba,
+               count_aborts=False):
+    """B issues TMF fn while A has a WRITE pending: B gets FUNCTION
+    COMPLETE, A's WRITE ends unanswered and A sees a_ua, B's next TEST UNIT
+    READY gives b_expect, and A then works again."""
     a, b = pair()
     try:
         n0 = aborts()
-        pending_write(t, a, 100)
-        rsp = b.tmf(TMF_LUN_RESET, lun=0)
-        t.eq("LOGICAL UNIT RESET from B: FUNCTION COMPLETE", 0, rsp.response)
-        t.eq("the LU counts exactly one aborted task", n0 + 1, aborts())
-        after_abort(t, a, "LU reset", (UA, 0x29, 0x03))
+        pending_write(t, a, lba)
+        rsp = b.tmf(fn, lun=lun) if lun is not None else b.tmf(fn)
+        t.eq("%s from B: FUNCTION COMPLETE" % fname, 0, rsp.response)
+        if count_aborts:
+            t.eq("the LU counts exactly one aborted task", n0 + 1, aborts())
+        after_abort(t, a, name, a_ua)
         st, _ = tur(b)
-        t.eq("LU reset: the issuer B gets BUS DEVICE RESET FUNCTION OCCURRED "
-             "too", (UA, 0x29, 0x03), st)
-        works(t, a, "after LU reset", 200)
+        t.eq(b_desc, b_expect, st)
+        works(t, a, "after " + name, work_lba)
     finally:
         close(a, b)
+
+
+def test_lun_reset(t):
+    reset_case(t, TMF_LUN_RESET, "LOGICAL UNIT RESET", 0, 100, "LU reset",
+               (UA, 0x29, 0x03), (UA, 0x29, 0x03),
+               "LU reset: the issuer B gets BUS DEVICE RESET FUNCTION OCCURRED too",
+               200, count_aborts=True)
 
 
 def test_target_warm_reset(t):
-    a, b = pair()
-    try:
-        pending_write(t, a, 101)
-        rsp = b.tmf(TMF_TARGET_WARM_RESET)
-        t.eq("TARGET WARM RESET from B: FUNCTION COMPLETE", 0, rsp.response)
-        after_abort(t, a, "target warm reset", (UA, 0x29, 0x00))
-        st, _ = tur(b)
-        t.eq("target warm reset: B gets POWER ON, RESET, OR BUS DEVICE RESET "
-             "OCCURRED", (UA, 0x29, 0x00), st)
-        works(t, a, "after target warm reset", 300)
-    finally:
-        close(a, b)
+    reset_case(t, TMF_TARGET_WARM_RESET, "TARGET WARM RESET", None, 101,
+               "target warm reset", (UA, 0x29, 0x00), (UA, 0x29, 0x00),
+               "target warm reset: B gets POWER ON, RESET, OR BUS DEVICE RESET "
+               "OCCURRED", 300)
 
 
 def test_clear_task_set(t):
-    a, b = pair()
-    try:
-        pending_write(t, a, 102)
-        rsp = b.tmf(TMF_CLEAR_TASK_SET, lun=0)
-        t.eq("CLEAR TASK SET from B: FUNCTION COMPLETE", 0, rsp.response)
-        after_abort(t, a, "clear task set", (UA, 0x2F, 0x00))
-        st, _ = tur(b)
-        t.eq("clear task set: B, whose tasks were not cleared by another, "
-             "gets no unit attention", GOOD, st)
-        works(t, a, "after clear task set", 400)
-    finally:
-        close(a, b)
+    reset_case(t, TMF_CLEAR_TASK_SET, "CLEAR TASK SET", 0, 102, "clear task set",
+               (UA, 0x2F, 0x00), GOOD,
+               "clear task set: B, whose tasks were not cleared by another, "
+               "gets no unit attention", 400)
 
 
 def test_abort_task_set_own(t):
