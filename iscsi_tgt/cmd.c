@@ -863,7 +863,7 @@ void ktgt_task_abort(struct ktgt_task *task, struct ktgt_tmf *tmf)
 {
 	struct ktgt_conn *conn = task->conn;
 	struct ktgt_session *sess = conn->sess;
-	bool running;
+	bool running, notify = false;
 
 	if (!task->aborted && task->state != KTGT_TASK_RESPONDING)
 		ktgt_stats_task_abort(task);
@@ -874,8 +874,11 @@ void ktgt_task_abort(struct ktgt_task *task, struct ktgt_tmf *tmf)
 		task->tmf = tmf;
 		if (tmf)
 			atomic_inc(&tmf->waiting);
+		notify = true;
 	}
 	spin_unlock_irq(&conn->tx_lock);
+	if (notify)
+		ktgt_scsi_abort(&task->scmd);
 	if (running)
 		return;
 

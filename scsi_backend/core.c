@@ -242,6 +242,14 @@ bool ktgt_dev_write_protected(const struct ktgt_cmd *cmd)
 /* ------------------------------------------------------------------ */
 /* Completion                                                           */
 
+void ktgt_scsi_abort(struct ktgt_cmd *cmd)
+{
+	void (*fn)(struct ktgt_cmd *cmd) = READ_ONCE(cmd->abort);
+
+	if (fn)
+		fn(cmd);
+}
+
 void ktgt_cmd_complete(struct ktgt_cmd *cmd, u8 status)
 {
 	cmd->status = status;
@@ -650,6 +658,7 @@ int ktgt_scsi_parse(struct ktgt_cmd *cmd)
 	cmd->sense_len = 0;
 	cmd->scsi_flags = 0;
 	cmd->scsi_priv = NULL;
+	cmd->abort = NULL;
 	INIT_LIST_HEAD(&cmd->wait_node);
 
 	d = ktgt_opdesc_find(cmd->cdb, &bad_sa);

@@ -247,6 +247,8 @@ struct ktgt_cmd {
 	struct list_head wait_node;	/* dev->io_waiters */
 	struct kiocb iocb;		/* file backend */
 	void *scsi_priv;
+	/* set while an abort can end the command early (ktgt_scsi_abort()) */
+	void (*abort)(struct ktgt_cmd *cmd);
 };
 
 /* --- scsi_backend API used by iscsi_tgt/ and configfs/ --- */
@@ -268,6 +270,16 @@ int ktgt_scsi_parse(struct ktgt_cmd *cmd);
  * any context (bio/kiocb completion, the SCSI layer's workqueues).
  */
 void ktgt_scsi_execute(struct ktgt_cmd *cmd);
+
+/**
+ * ktgt_scsi_abort() - the transport aborted a command it has executed
+ * The command still completes through cmd->done, possibly before this
+ * returns; the transport discards its status.  A command whose work goes
+ * on regardless (a SANITIZE without IMMED) completes at once here and
+ * leaves the operation running; any other command just runs to its end.
+ * Call it from process context with no spinlock held.
+ */
+void ktgt_scsi_abort(struct ktgt_cmd *cmd);
 
 /**
  * ktgt_cmd_parse_err() - fail a command before it executes

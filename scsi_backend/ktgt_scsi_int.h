@@ -29,7 +29,14 @@
 #define KTGT_MAX_CAW_BLOCKS	64
 #define KTGT_MAX_UNMAP_BLOCKS	0x100000U
 #define KTGT_MAX_UNMAP_DESCS	256U
-#define KTGT_MAX_WS_BLOCKS	0x400000ULL
+/*
+ * MAXIMUM WRITE SAME LENGTH: 65535 blocks, LIO's default too.  A longer
+ * WRITE SAME gets INVALID FIELD IN CDB; Linux splits its write-zeroes and
+ * discards to fit.
+ */
+#define KTGT_MAX_WS_BLOCKS	0xffffULL
+/* VERIFY with BYTCHK=11b (one block compared against a range) */
+#define KTGT_MAX_VERIFY_SAME_BLOCKS	0x400000ULL
 /* WRITE SAME / VERIFY(BYTCHK=3) are carried out in chunks of this size */
 #define KTGT_CHUNK_BYTES	(1U << 20)
 

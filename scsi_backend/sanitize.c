@@ -174,9 +174,19 @@ static void ktgt_sanitize_job_done(struct ktgt_cmd *shadow)
 {
 	struct ktgt_sanitize_job *job =
 		container_of(shadow, struct ktgt_sanitize_job, shadow);
-	struct ktgt_cmd *orig = job->orig;
 	struct ktgt_dev *dev = shadow->dev;
+	struct ktgt_cmd *orig;
+	unsigned long flags;
 
+	/* the command may have been aborted meanwhile: ktgt_sanitize_abort() */
+	spin_lock_irqsave(&dev->io_lock, flags);
+	orig = job->orig;
+	job->orig = NULL;
+	if (orig) {
+		WRITE_ONCE(orig->abort, NULL);
+		orig->scsi_priv = NULL;
+	}
+	spin_unlock_irqrestore(&dev->io_lock, flags);
 	if (orig) {
 		orig->sense_len = shadow->sense_len;
 		memcpy(orig->sense, shadow->sense, shadow->sense_len);
@@ -215,6 +225,33 @@ static void ktgt_sanitize_work(struct work_struct *work)
 		return;
 	}
 	ktgt_cmd_good(cmd);
+}
+
+/*
+ * SBC-3 4.11: a sanitize operation, once started, goes on until it ends,
+ * through resets and I_T nexus loss.  An aborted SANITIZE (ABORT TASK, a
+ * reset, the session ending) therefore ends at once, like one sent with
+ * IMMED, and the operation carries on; the LU keeps answering SANITIZE IN
+ * PROGRESS until it is over.
+ */
+static void ktgt_sanitize_abort(struct ktgt_cmd *cmd)
+{
+	struct ktgt_dev *dev = cmd->dev;
+	struct ktgt_sanitize_job *job;
+	unsigned long flags;
+
+	spin_lock_irqsave(&dev->io_lock, flags);
+	job = cmd->scsi_priv;
+	if (job && job->orig == cmd) {
+		job->orig = NULL;
+		cmd->scsi_priv = NULL;
+		WRITE_ONCE(cmd->abort, NULL);
+	} else {
+		job = NULL;
+	}
+	spin_unlock_irqrestore(&dev->io_lock, flags);
+	if (job)
+		ktgt_cmd_good(cmd);
 }
 
 static void ktgt_sanitize_exec_exit(struct ktgt_cmd *cmd)
@@ -299,6 +336,8 @@ static void ktgt_sanitize_exec(struct ktgt_cmd *cmd)
 		ktgt_cmd_good(cmd);
 	} else {
 		job->orig = cmd;
+		cmd->scsi_priv = job;
+		WRITE_ONCE(cmd->abort, ktgt_sanitize_abort);
 	}
 	ktgt_sbc_run_excl(&job->shadow, ktgt_sanitize_work);
 }

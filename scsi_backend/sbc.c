@@ -621,7 +621,7 @@ int ktgt_sbc_parse_verify(struct ktgt_cmd *cmd)
 		return ktgt_cmd_parse_invalid_cdb(cmd, 1, 2);
 	ret = ktgt_sbc_decode(cmd, false, bytchk == 1 ?
 			      ktgt_max_xfer_blocks(cmd->dev) :
-			      bytchk == 3 ? KTGT_MAX_WS_BLOCKS : 0);
+			      bytchk == 3 ? KTGT_MAX_VERIFY_SAME_BLOCKS : 0);
 	if (ret)
 		return ret;
 	if (cmd->nr_blocks && bytchk == 1)
