@@ -29,6 +29,7 @@
 #define KTGT_OP_VERIFY_10		0x2f
 #define KTGT_OP_PRE_FETCH_10		0x34
 #define KTGT_OP_SYNC_CACHE_10		0x35
+#define KTGT_OP_READ_DEFECT_DATA_10	0x37
 #define KTGT_OP_WRITE_BUFFER		0x3b
 #define KTGT_OP_READ_BUFFER		0x3c
 #define KTGT_OP_WRITE_SAME_10		0x41
@@ -55,6 +56,7 @@
 #define KTGT_OP_WRITE_12		0xaa
 #define KTGT_OP_WRITE_VERIFY_12		0xae
 #define KTGT_OP_VERIFY_12		0xaf
+#define KTGT_OP_READ_DEFECT_DATA_12	0xb7
 
 /* Service actions */
 #define KTGT_SAI_READ_CAPACITY_16	0x10

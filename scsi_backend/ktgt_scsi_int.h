@@ -115,6 +115,7 @@ int ktgt_spc_parse_nop(struct ktgt_cmd *cmd);
 /* sbc.c */
 int ktgt_sbc_parse_rw(struct ktgt_cmd *cmd);
 int ktgt_sbc_parse_read_capacity(struct ktgt_cmd *cmd);
+int ktgt_sbc_parse_read_defect(struct ktgt_cmd *cmd);
 int ktgt_sbc_parse_sync_cache(struct ktgt_cmd *cmd);
 int ktgt_sbc_parse_verify(struct ktgt_cmd *cmd);
 int ktgt_sbc_parse_write_same(struct ktgt_cmd *cmd);

@@ -278,6 +278,8 @@ static enum ktgt_pr_class ktgt_pr_class(const u8 *cdb)
 	case KTGT_OP_MODE_SENSE_6:
 	case KTGT_OP_MODE_SENSE_10:
 	case KTGT_OP_READ_BUFFER:
+	case KTGT_OP_READ_DEFECT_DATA_10:
+	case KTGT_OP_READ_DEFECT_DATA_12:
 	case 0x1c:				/* RECEIVE DIAGNOSTIC RESULTS */
 	case 0x8c:				/* READ ATTRIBUTE */
 		return KTGT_PR_READ;

@@ -337,6 +337,38 @@ int ktgt_sbc_parse_read_capacity(struct ktgt_cmd *cmd)
 }
 
 /* ------------------------------------------------------------------ */
+/* READ DEFECT DATA (10/12)                                             */
+
+/*
+ * SBC-3 5.12/5.13: no backstore keeps a defect list, so both the primary
+ * and the grown list are empty.  The header says which lists were asked
+ * for (PLISTV/GLISTV) in the format asked for, with a length of 0.  Bytes
+ * 2-5 of the 12-byte CDB (SBC-4's ADDRESS DESCRIPTOR INDEX) point into an
+ * empty list, which is not an error.
+ */
+static void ktgt_sbc_exec_read_defect(struct ktgt_cmd *cmd)
+{
+	u8 buf[8] = { 0 };
+
+	if (cmd->cdb[0] == KTGT_OP_READ_DEFECT_DATA_10) {
+		buf[1] = cmd->cdb[2] & 0x1f;
+		ktgt_cmd_respond(cmd, buf, 4);
+		return;
+	}
+	buf[1] = cmd->cdb[1] & 0x1f;
+	ktgt_cmd_respond(cmd, buf, 8);
+}
+
+int ktgt_sbc_parse_read_defect(struct ktgt_cmd *cmd)
+{
+	u8 *cdb = cmd->cdb;
+	u32 len = cdb[0] == KTGT_OP_READ_DEFECT_DATA_10 ?
+		  get_unaligned_be16(&cdb[7]) : get_unaligned_be32(&cdb[6]);
+
+	return ktgt_sbc_set(cmd, KTGT_DIR_READ, len, ktgt_sbc_exec_read_defect);
+}
+
+/* ------------------------------------------------------------------ */
 /* SYNCHRONIZE CACHE, PRE-FETCH                                         */
 
 static void ktgt_sbc_exec_sync_cache(struct ktgt_cmd *cmd)
@@ -504,15 +536,32 @@ static void ktgt_sbc_exec_caw(struct ktgt_cmd *cmd)
 	ktgt_sbc_defer(cmd, ktgt_sbc_caw_work, KTGT_GATE_EXCL);
 }
 
+/*
+ * COMPARE AND WRITE and WRITE SAME take a Data-Out buffer of exactly the
+ * size their CDB implies (2 x NUMBER OF LOGICAL BLOCKS, one block): one
+ * announced larger or smaller means the CDB is not what the initiator
+ * meant, so the command is refused before any data is looked at (as LIO
+ * does): ILLEGAL REQUEST, INVALID FIELD IN COMMAND INFORMATION UNIT.
+ */
+static int ktgt_sbc_set_exact(struct ktgt_cmd *cmd, u32 len,
+			      void (*fn)(struct ktgt_cmd *cmd))
+{
+	if (cmd->exp_len != len)
+		return ktgt_cmd_parse_err(cmd, KTGT_SK_ILLEGAL_REQUEST, 0x0e03);
+	return ktgt_sbc_set(cmd, KTGT_DIR_WRITE, len, fn);
+}
+
 int ktgt_sbc_parse_caw(struct ktgt_cmd *cmd)
 {
 	int ret = ktgt_sbc_decode(cmd, true, KTGT_MAX_CAW_BLOCKS);
 
 	if (ret)
 		return ret;
-	return ktgt_sbc_set(cmd, KTGT_DIR_WRITE,
-			    2 * (cmd->nr_blocks << cmd->dev->block_shift),
-			    ktgt_sbc_exec_caw);
+	if (!cmd->nr_blocks)		/* see ktgt_sbc_exec_caw() */
+		return ktgt_sbc_set(cmd, KTGT_DIR_WRITE, 0, ktgt_sbc_exec_caw);
+	return ktgt_sbc_set_exact(cmd,
+				  2 * (cmd->nr_blocks << cmd->dev->block_shift),
+				  ktgt_sbc_exec_caw);
 }
 
 int ktgt_sbc_parse_orwrite(struct ktgt_cmd *cmd)
@@ -718,9 +767,8 @@ int ktgt_sbc_parse_write_same(struct ktgt_cmd *cmd)
 	}
 	if (ndob)
 		cmd->scsi_flags |= KTGT_CMDF_WS_NDOB;
-	return ktgt_sbc_set(cmd, KTGT_DIR_WRITE,
-			    ndob ? 0 : cmd->dev->block_size,
-			    ktgt_sbc_exec_write_same);
+	return ktgt_sbc_set_exact(cmd, ndob ? 0 : cmd->dev->block_size,
+				  ktgt_sbc_exec_write_same);
 }
 
 /* ------------------------------------------------------------------ */

@@ -772,8 +772,16 @@ static void ktgt_spc_exec_report_opcodes(struct ktgt_cmd *cmd)
 	/* options 1: the opcode must not have service actions; 2: must */
 	if ((opts == 1 && has_sa) ||
 	    (opts == 2 && !has_sa && ktgt_rsoc_known(cdb[3]))) {
+		struct ktgt_sense_err e;
+
+		/*
+		 * INVALID FIELD IN CDB pointing at REQUESTED OPERATION CODE:
+		 * without a field pointer an initiator may take it for "no
+		 * such service action", i.e. RSOC itself not supported.
+		 */
 		kfree(buf);
-		ktgt_cmd_complete_sense(cmd, KTGT_SK_ILLEGAL_REQUEST, 0x24, 0x00);
+		ktgt_sense_invalid_cdb(&e, 3, 7);
+		ktgt_cmd_fail(cmd, &e);
 		return;
 	}
 	for (i = 0; i < ktgt_nr_opdescs; i++) {
