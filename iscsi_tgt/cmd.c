@@ -74,6 +74,7 @@ static void ktgt_task_free(struct ktgt_task *task)
 	list_del(&task->node);
 	if (task->immediate)
 		task->conn->nr_immediate--;
+	ktgt_scsi_release(&task->scmd);	/* entered, never ran */
 	ktgt_cmd_free_buf(&task->scmd);
 	if (task->lun)
 		ktgt_lun_put(task->lun);
@@ -267,9 +268,28 @@ static void ktgt_task_deliver(struct ktgt_task *task)
 		return;
 	}
 	task->state = KTGT_TASK_DATA_OUT;
+	/* it enters the LU's task set in CmdSN order, before its data */
+	if (!task->failed)
+		ktgt_scsi_enter(&task->scmd);
 	if (!task->failed && task->scmd.dir == KTGT_DIR_WRITE && task->scmd.bvec)
 		ktgt_task_send_r2ts(task);
 	ktgt_task_maybe_execute(task);
+}
+
+/* The ATTR field (RFC 7143 11.3.1.1) as the SCSI layer knows it. */
+static u8 ktgt_task_attr(u8 flags)
+{
+	switch (flags & KTGT_FLAG_CMD_ATTR_MASK) {
+	case KTGT_TASK_ATTR_ORDERED:
+		return KTGT_TASK_ORDERED;
+	case KTGT_TASK_ATTR_HOQ:
+		return KTGT_TASK_HEAD_OF_QUEUE;
+	case KTGT_TASK_ATTR_ACA:
+		return KTGT_TASK_ACA;
+	default:
+		/* untagged, simple (5..7 are rejected with the PDU) */
+		return KTGT_TASK_SIMPLE;
+	}
 }
 
 /* SCSI Command header is in: create the task, decide where data goes. */
@@ -342,6 +362,7 @@ static int ktgt_scsi_cmd_start(struct ktgt_conn *conn)
 	cmd->alua_port = task->lun ? &task->lun->alua_port : NULL;
 	cmd->write_protect = sess->write_protect;
 	cmd->exp_len = edtl;
+	cmd->task_attr = ktgt_task_attr(flags);
 	cmd->done = ktgt_task_scsi_done;
 
 	if (ktgt_scsi_parse(cmd)) {
@@ -598,6 +619,20 @@ void ktgt_pdu_sent(struct ktgt_conn *conn, struct ktgt_tx_pdu *pdu)
 					 KTGT_LINGER_TIMEOUT);
 	}
 	ktgt_tx_pdu_free(pdu);
+}
+
+/*
+ * The connection is closing: tasks held back by their task attribute (and
+ * a SANITIZE that goes on by itself) end now, before release waits for the
+ * tasks the SCSI layer runs.  From the release work, io_work cancelled.
+ */
+void ktgt_conn_abort_dormant(struct ktgt_conn *conn)
+{
+	struct ktgt_task *task;
+
+	list_for_each_entry(task, &conn->tasks, node)
+		if (READ_ONCE(task->state) == KTGT_TASK_EXEC)
+			ktgt_scsi_abort(&task->scmd);
 }
 
 /* ERL0: the connection is gone; end every task it had. */

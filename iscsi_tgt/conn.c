@@ -753,6 +753,7 @@ static void ktgt_conn_release_work(struct work_struct *w)
 	cancel_delayed_work_sync(&conn->timeout_work);
 	cancel_delayed_work_sync(&conn->nopin_work);
 
+	ktgt_conn_abort_dormant(conn);
 	spin_lock_irq(&conn->tx_lock);
 	wait_event_lock_irq(conn->exec_wq, !conn->nr_exec, conn->tx_lock);
 	spin_unlock_irq(&conn->tx_lock);

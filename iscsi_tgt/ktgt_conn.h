@@ -228,6 +228,7 @@ int ktgt_rx_data_digest_error(struct ktgt_conn *conn);
 void ktgt_task_respond(struct ktgt_task *task);
 void ktgt_pdu_sent(struct ktgt_conn *conn, struct ktgt_tx_pdu *pdu);
 void ktgt_conn_end_tasks(struct ktgt_conn *conn);
+void ktgt_conn_abort_dormant(struct ktgt_conn *conn);
 void ktgt_conn_run_ready(struct ktgt_conn *conn);
 void ktgt_conn_reject(struct ktgt_conn *conn, u8 reason);
 int ktgt_task_init(void);

@@ -73,6 +73,7 @@ struct ktgt_dev *ktgt_dev_alloc(enum ktgt_dev_type type, const char *name)
 	spin_lock_init(&dev->io_lock);
 	INIT_LIST_HEAD(&dev->io_waiters);
 	INIT_LIST_HEAD(&dev->ua_nexuses);
+	ktgt_task_set_init(&dev->ts);
 	atomic_set(&dev->nr_luns, 0);
 	dev->type = type;
 	dev->ops = ops;
@@ -244,8 +245,12 @@ bool ktgt_dev_write_protected(const struct ktgt_cmd *cmd)
 
 void ktgt_scsi_abort(struct ktgt_cmd *cmd)
 {
-	void (*fn)(struct ktgt_cmd *cmd) = READ_ONCE(cmd->abort);
+	void (*fn)(struct ktgt_cmd *cmd);
 
+	/* held back by its task attribute: it ends here, never to run */
+	if (cmd->ts_state != KTGT_TS_NONE && ktgt_ts_abort(cmd))
+		return;
+	fn = READ_ONCE(cmd->abort);
 	if (fn)
 		fn(cmd);
 }
@@ -255,6 +260,8 @@ void ktgt_cmd_complete(struct ktgt_cmd *cmd, u8 status)
 	cmd->status = status;
 	if (status != KTGT_SAM_CHECK_CONDITION)
 		cmd->sense_len = 0;
+	if (cmd->ts_state != KTGT_TS_NONE)
+		ktgt_ts_leave(cmd);
 	if (cmd->scsi_flags & (KTGT_CMDF_GATED | KTGT_CMDF_EXCL))
 		ktgt_sbc_io_done(cmd);
 	cmd->done(cmd);
@@ -667,6 +674,10 @@ int ktgt_scsi_parse(struct ktgt_cmd *cmd)
 		ret = -EINVAL;
 		goto fail;
 	}
+	if (ktgt_ts_check_attr(cmd)) {
+		ret = -EINVAL;
+		goto fail;
+	}
 	if (!dev && !(d && (d->flags & KTGT_OPF_NO_LU))) {
 		ret = ktgt_cmd_parse_err(cmd, KTGT_SK_ILLEGAL_REQUEST,
 					 KTGT_ASC_LUN_NOT_SUPPORTED);
@@ -735,6 +746,14 @@ fail:
 }
 
 void ktgt_scsi_execute(struct ktgt_cmd *cmd)
+{
+	/* held back by its task attribute: runs once enabled */
+	if (cmd->ts_state != KTGT_TS_NONE && ktgt_ts_hold(cmd))
+		return;
+	ktgt_scsi_run(cmd);
+}
+
+void ktgt_scsi_run(struct ktgt_cmd *cmd)
 {
 	if (cmd->status != KTGT_SAM_GOOD) {
 		ktgt_cmd_complete(cmd, cmd->status);

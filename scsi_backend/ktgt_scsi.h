@@ -18,6 +18,8 @@
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 
+#include "ktgt_taskattr.h"
+
 #define KTGT_SENSE_LEN		96
 #define KTGT_CDB_LEN		16
 #define KTGT_DEV_NAME_MAX	64
@@ -137,6 +139,7 @@ struct ktgt_dev {
 	const struct ktgt_nexus *reserved_by;
 	struct ktgt_pr *pr;		/* persistent reservations (pr.c) */
 	struct ktgt_alua *alua;		/* target port groups (alua.c) */
+	struct ktgt_task_set ts;	/* task attributes (taskattr.c) */
 	/* sanitize.c, under io_lock: KTGT_SANITIZE_IDLE/RUNNING/FAILED */
 	u8 sanitize_state;
 	bool sanitize_ause;		/* the failed one allowed EXIT FAILURE MODE */
@@ -220,6 +223,7 @@ struct ktgt_cmd {
 	struct ktgt_alua_port *alua_port;	/* NULL: no ALUA checks */
 	bool write_protect;		/* nexus-level WP (demo_mode_write_protect) */
 	u32 exp_len;			/* buffer size the initiator announced */
+	u8 task_attr;			/* enum ktgt_task_attr */
 	ktgt_cmd_done_t done;		/* completion, any context */
 
 	/* data buffer: set by the transport after parse, before execute */
@@ -245,6 +249,9 @@ struct ktgt_cmd {
 	u32 scsi_flags;
 	struct work_struct work;	/* deferred execution, any step */
 	struct list_head wait_node;	/* dev->io_waiters */
+	struct list_head ts_node;	/* dev->ts.dormant */
+	u8 ts_state;			/* KTGT_TS_*, taskattr.c */
+	bool ts_exec;			/* executed while dormant */
 	struct kiocb iocb;		/* file backend */
 	void *scsi_priv;
 	/* set while an abort can end the command early (ktgt_scsi_abort()) */
@@ -276,7 +283,9 @@ void ktgt_scsi_execute(struct ktgt_cmd *cmd);
  * The command still completes through cmd->done, possibly before this
  * returns; the transport discards its status.  A command whose work goes
  * on regardless (a SANITIZE without IMMED) completes at once here and
- * leaves the operation running; any other command just runs to its end.
+ * leaves the operation running; one held back by its task attribute
+ * (ktgt_scsi_enter()) completes at once without ever running; any other
+ * command just runs to its end.
  * Call it from process context with no spinlock held.
  */
 void ktgt_scsi_abort(struct ktgt_cmd *cmd);
