@@ -285,6 +285,43 @@ def test_session_drop(t):
         close(s)
 
 
+def test_lu_reset_dormant(t):
+    """B's LOGICAL UNIT RESET ends A's running WRITE and the tasks dormant
+    behind it; none of them answers, and the task set is empty after."""
+    lba = 56
+    a = logged_in(initiator="iqn.2026-11.org.ktgt:ta-a")
+    b = logged_in(initiator="iqn.2026-11.org.ktgt:ta-b")
+    try:
+        for s in (a, b):        # both nexuses have addressed the LU
+            gather(s, [send(s, cdb_tur(), SIMPLE)[0]])
+        fill(lba, pattern(0xA1, lba))
+        t0 = time.monotonic()
+        write(a, lba, pattern(0xB2, lba))
+        write(a, lba + 1, pattern(0xB2, lba + 1), ORDERED)
+        read(a, lba, SIMPLE)
+        taken(t, a, "A's slow WRITE and two dormant tasks")
+        rsp = b.tmf(TMF_LUN_RESET, lun=LUN, timeout=WAIT)
+        took = time.monotonic() - t0
+        t.eq("LOGICAL UNIT RESET from B: FUNCTION COMPLETE", 0, rsp.response)
+        t.ok(took >= DELAY * 0.95, "once A's running WRITE has left the "
+             "backstore (%.2f s)" % took)
+        c = send(a, cdb_tur(), SIMPLE)[0]
+        _, d, other = gather(a, [c])
+        t.eq("A's WRITE and dormant tasks got no response", [],
+             [p.name() for p in other])
+        t.eq("A's next command: 6/29h/03h", (6, 0x29, 0x03),
+             sense_triple(d[c].sense))
+        t0 = time.monotonic()
+        r = read(a, lba + 1, ORDERED)
+        _, d, _ = gather(a, [r])
+        t.ok(d[r].status == 0 and bytes(d[r].data) != pattern(0xB2, lba + 1),
+             "A's ORDERED READ runs at once (%.2f s): the task set is empty "
+             "and the dormant ORDERED WRITE never ran"
+             % (time.monotonic() - t0))
+    finally:
+        close(a, b)
+
+
 def test_aca(t):
     s = logged_in()
     try:
@@ -303,4 +340,5 @@ def test_aca(t):
 if __name__ == "__main__":
     main([test_ordered_waits, test_simple_does_not_wait,
           test_simple_after_ordered_write, test_head_of_queue,
-          test_abort_dormant, test_session_drop, test_aca])
+          test_abort_dormant, test_session_drop, test_lu_reset_dormant,
+          test_aca])
