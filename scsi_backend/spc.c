@@ -15,7 +15,9 @@
 /* Version descriptors: SAM-5, iSCSI, SPC-4, SBC-3 */
 static const u16 ktgt_version_descs[] = { 0x00a0, 0x0960, 0x0460, 0x04c0 };
 
-static const u8 ktgt_vpd_pages[] = { 0x00, 0x80, 0x83, 0x8f, 0xb0, 0xb1, 0xb2 };
+static const u8 ktgt_vpd_pages[] = {
+	0x00, 0x80, 0x83, 0x86, 0x8f, 0xb0, 0xb1, 0xb2
+};
 
 #define KTGT_INQ_STD_LEN	66
 
@@ -175,6 +177,17 @@ static u32 ktgt_vpd_devid(struct ktgt_cmd *cmd, u8 *buf)
 	return p - buf;
 }
 
+/* SPC-4 7.8.7 Extended INQUIRY Data: what the task set and the LU offer */
+static u32 ktgt_vpd_ext_inquiry(struct ktgt_cmd *cmd, u8 *buf)
+{
+	buf[5] = 0x04 | 0x02 | 0x01;		/* HEADSUP, ORDSUP, SIMPSUP */
+	if (READ_ONCE(cmd->dev->wce))
+		buf[6] = 0x01;			/* V_SUP: a volatile cache */
+	/* LUICLR: REPORT LUNS clears REPORTED LUNS DATA HAS CHANGED (ua.c) */
+	buf[7] = 0x01;
+	return 64;
+}
+
 static u32 ktgt_vpd_block_limits(struct ktgt_cmd *cmd, u8 *buf)
 {
 	struct ktgt_dev *dev = cmd->dev;
@@ -244,6 +257,9 @@ static void ktgt_spc_exec_inquiry(struct ktgt_cmd *cmd)
 			break;
 		case 0x83:
 			len = ktgt_vpd_devid(cmd, buf);
+			break;
+		case 0x86:
+			len = ktgt_vpd_ext_inquiry(cmd, buf);
 			break;
 		case 0x8f:
 			len = ktgt_xcopy_vpd(cmd, buf);

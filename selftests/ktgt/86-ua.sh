@@ -47,6 +47,12 @@ SG=/dev/$(basename "$(ls -d /sys/block/"$(basename "$DISK")"/device/scsi_generic
 t_match "open-iscsi disk and its sg device" '^/dev/sg[0-9]+$' "$SG"
 udevadm settle 2> /dev/null
 t_eq "sg_inq: RMB=1" "1" "$(sg_inq "$SG" | sed -n 's/.*RMB=\([01]\).*/\1/p' | head -n 1)"
+# Extended INQUIRY Data VPD page: listed in page 00h; HEADSUP, ORDSUP,
+# SIMPSUP in byte 5, LUICLR in byte 7, page length 3Ch.
+t_match "VPD 00h lists 86h" " 86" "$(sg_vpd -p 0 -r "$SG" 2> /dev/null | od -An -tx1 -j4 | tr -s ' \n' ' ')"
+t_eq "VPD 86h: length 3Ch, byte 5 07h (HEADSUP ORDSUP SIMPSUP), byte 7 01h (LUICLR)" \
+	"86 3c 07 01" \
+	"$(sg_vpd -p 0x86 -r "$SG" 2> /dev/null | od -An -tx1 | tr -s ' \n' ' ' | awk '{print $2, $4, $6, $8}')"
 t_run "sg_start --eject" eject
 t_rc "sg_turs: NOT READY (exit status 2)" 2 sg_turs "$SG"
 t_match "sg_requests: NOT READY, MEDIUM NOT PRESENT - TRAY OPEN" \
