@@ -1025,6 +1025,7 @@ static int ktgt_pr_state_apply(struct ktgt_pr *pr, struct ktgt_pr_state *st,
 			       char *text, const char **why,
 			       unsigned int *lineno)
 {
+	bool blank = true;
 	char *line;
 
 	while ((line = strsep(&text, "\n")) != NULL) {
@@ -1032,11 +1033,16 @@ static int ktgt_pr_state_apply(struct ktgt_pr *pr, struct ktgt_pr_state *st,
 		line = strim(line);
 		if (!*line)
 			continue;
+		blank = false;
 		*why = ktgt_pr_state_line(st, line);
 		if (*why)
 			return -EINVAL;
 	}
 	*lineno = 0;
+	if (blank) {
+		*why = "empty";
+		return -EINVAL;
+	}
 	/* a reservation needs its holder, and the holder a reservation */
 	if (st->type && !st->holder) {
 		*why = "a reservation type without a holder";

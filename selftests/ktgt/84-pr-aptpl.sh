@@ -23,7 +23,7 @@ R2='reg key=0x00000000000000b2 holder=0 all_tg_pt=1 tpgt=2 initiator=iqn.2026-11
 
 # why_refused BACKSTORE: the kernel's last "pr_state refused" reason for it
 why_refused() {
-	dmesg | sed -n "s/.* $1: pr_state refused, nothing restored: //p" | tail -n 1
+	dmesg | sed -n "s#.* $1: pr_state refused, nothing restored: ##p" | tail -n 1
 }
 nr_refused() { dmesg | grep -c "pr_state refused, nothing restored"; }
 
@@ -75,7 +75,8 @@ n=$(nr_refused)
 head -c 100000 /dev/urandom > $S
 t_eq "100000 random bytes: refused, logged" 1 "$(($(nr_refused) - n))"
 t_file "... nothing changed" $S "$EMPTY"
-refused "257 registrations" "type 8$(reg_lines 257 m)" \
+L257=$(reg_lines 257 m)
+refused "257 registrations" "type 8$L257" \
 	"line 258: more than 256 registrations"
 
 S2=$KTGT_CFS/backstores/ram/prcfg2/pr_state
@@ -85,7 +86,7 @@ t_errno "restore two registrations and a reservation" OK write $S2 "$R12"
 t_file "... reads back exactly" $S2 "$R12"
 t_run "rmdir ram/prcfg2" rmdir $KTGT_CFS/backstores/ram/prcfg2
 
-MAX=$'aptpl 1\ngeneration 4294967295\ntype 8\nscope 0'"$(reg_lines 256 m)"
+MAX=$'aptpl 1\ngeneration 4294967295\ntype 8\nscope 0'"${L257%$'\n'reg *}"
 n=$(nr_refused)
 t_errno "the largest state (256 registrations, ${#MAX} bytes) in many write(2)s" \
 	OK write $S "$MAX"
