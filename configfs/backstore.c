@@ -20,6 +20,7 @@
 #include <linux/sysfs.h>
 
 #include "ktgt_cfs.h"
+#include "ktgt_pr.h"
 
 static inline struct ktgt_dev *to_ktgt_dev(struct config_item *item)
 {
@@ -193,16 +194,21 @@ static ssize_t ktgt_bs_removable_store(struct config_item *item,
 	return count;
 }
 
-/* Persistent reservations as text (scsi_backend/pr.c). */
-static ssize_t ktgt_bs_pr_state_show(struct config_item *item, char *page)
+/*
+ * Persistent reservations as text (scsi_backend/pr.c): a binary attribute,
+ * as 256 registrations take far more than a page.  configfs buffers the
+ * writes and calls ->write once, at close.
+ */
+static ssize_t ktgt_bs_pr_state_read(struct config_item *item, void *buf,
+				     size_t size)
 {
-	return ktgt_pr_state_show(to_ktgt_dev(item), page);
+	return ktgt_pr_state_read(to_ktgt_dev(item), buf, size);
 }
 
-static ssize_t ktgt_bs_pr_state_store(struct config_item *item,
-				      const char *page, size_t count)
+static ssize_t ktgt_bs_pr_state_write(struct config_item *item,
+				      const void *buf, size_t count)
 {
-	return ktgt_pr_state_store(to_ktgt_dev(item), page, count);
+	return ktgt_pr_state_write(to_ktgt_dev(item), buf, count);
 }
 
 static ssize_t ktgt_bs_path_show_common(struct config_item *item, char *page)
@@ -266,10 +272,15 @@ CONFIGFS_ATTR(ktgt_bs_, size_bytes);
 CONFIGFS_ATTR(ktgt_bs_, block_size);
 CONFIGFS_ATTR(ktgt_bs_, unit_serial);
 CONFIGFS_ATTR(ktgt_bs_, readonly);
-CONFIGFS_ATTR(ktgt_bs_, pr_state);
 CONFIGFS_ATTR(ktgt_bs_, removable);
 CONFIGFS_ATTR(ktgt_bs_, dev);
 CONFIGFS_ATTR(ktgt_bs_, path);
+CONFIGFS_BIN_ATTR(ktgt_bs_, pr_state, NULL, KTGT_PR_STATE_MAX);
+
+static struct configfs_bin_attribute *ktgt_bs_bin_attrs[] = {
+	&ktgt_bs_attr_pr_state,
+	NULL,
+};
 
 static struct configfs_attribute *ktgt_bs_mem_attrs[] = {
 	&ktgt_bs_attr_enable,
@@ -277,7 +288,6 @@ static struct configfs_attribute *ktgt_bs_mem_attrs[] = {
 	&ktgt_bs_attr_block_size,
 	&ktgt_bs_attr_unit_serial,
 	&ktgt_bs_attr_readonly,
-	&ktgt_bs_attr_pr_state,
 	&ktgt_bs_attr_removable,
 	NULL,
 };
@@ -288,7 +298,6 @@ static struct configfs_attribute *ktgt_bs_block_attrs[] = {
 	&ktgt_bs_attr_block_size,
 	&ktgt_bs_attr_unit_serial,
 	&ktgt_bs_attr_readonly,
-	&ktgt_bs_attr_pr_state,
 	&ktgt_bs_attr_removable,
 	&ktgt_bs_attr_dev,
 	NULL,
@@ -300,7 +309,6 @@ static struct configfs_attribute *ktgt_bs_file_attrs[] = {
 	&ktgt_bs_attr_block_size,
 	&ktgt_bs_attr_unit_serial,
 	&ktgt_bs_attr_readonly,
-	&ktgt_bs_attr_pr_state,
 	&ktgt_bs_attr_removable,
 	&ktgt_bs_attr_path,
 	NULL,
@@ -322,21 +330,25 @@ static const struct config_item_type ktgt_bs_dev_types[KTGT_DEV_NR_TYPES] = {
 	[KTGT_DEV_RAM] = {
 		.ct_item_ops	= &ktgt_bs_dev_item_ops,
 		.ct_attrs	= ktgt_bs_mem_attrs,
+		.ct_bin_attrs	= ktgt_bs_bin_attrs,
 		.ct_owner	= THIS_MODULE,
 	},
 	[KTGT_DEV_NULL] = {
 		.ct_item_ops	= &ktgt_bs_dev_item_ops,
 		.ct_attrs	= ktgt_bs_mem_attrs,
+		.ct_bin_attrs	= ktgt_bs_bin_attrs,
 		.ct_owner	= THIS_MODULE,
 	},
 	[KTGT_DEV_BLOCK] = {
 		.ct_item_ops	= &ktgt_bs_dev_item_ops,
 		.ct_attrs	= ktgt_bs_block_attrs,
+		.ct_bin_attrs	= ktgt_bs_bin_attrs,
 		.ct_owner	= THIS_MODULE,
 	},
 	[KTGT_DEV_FILE] = {
 		.ct_item_ops	= &ktgt_bs_dev_item_ops,
 		.ct_attrs	= ktgt_bs_file_attrs,
+		.ct_bin_attrs	= ktgt_bs_bin_attrs,
 		.ct_owner	= THIS_MODULE,
 	},
 };

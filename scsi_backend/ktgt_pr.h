@@ -62,6 +62,14 @@
 
 #define KTGT_PR_PROTO_ISCSI		0x5
 
+/*
+ * The text of backstores/<type>/<name>/pr_state is at most this long: four
+ * header lines (under 64 bytes) and a "reg" line per registration, each
+ * under 96 bytes besides its initiator and target names.
+ */
+#define KTGT_PR_STATE_LINE_MAX		(96 + 2 * KTGT_PR_NAME_MAX)
+#define KTGT_PR_STATE_MAX		(64 + KTGT_PR_MAX_REGS * KTGT_PR_STATE_LINE_MAX)
+
 /* A decoded PERSISTENT RESERVE OUT CDB and parameter list header. */
 struct ktgt_pr_out {
 	u8 sa;

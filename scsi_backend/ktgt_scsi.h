@@ -442,9 +442,12 @@ int ktgt_dev_resize(struct ktgt_dev *dev, u64 size);
 /* removable 0/1; raises INQUIRY DATA HAS CHANGED when it changes live */
 void ktgt_dev_set_removable(struct ktgt_dev *dev, bool removable);
 
-/* backstores/<type>/<name>/pr_state: persistent reservations as text */
-ssize_t ktgt_pr_state_show(struct ktgt_dev *dev, char *page);
-ssize_t ktgt_pr_state_store(struct ktgt_dev *dev, const char *page,
+/*
+ * backstores/<type>/<name>/pr_state: persistent reservations as text, a
+ * configfs binary attribute of at most KTGT_PR_STATE_MAX bytes (pr.c).
+ */
+ssize_t ktgt_pr_state_read(struct ktgt_dev *dev, void *buf, size_t size);
+ssize_t ktgt_pr_state_write(struct ktgt_dev *dev, const void *buf,
 			    size_t count);
 /* ALUA (alua.c): a LUN joins/leaves the ports of its backstore. */
 void ktgt_alua_port_attach(struct ktgt_dev *dev, struct ktgt_alua_port *port,

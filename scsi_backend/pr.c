@@ -17,6 +17,7 @@
 #include <linux/string.h>
 #include <linux/mm.h>
 #include <linux/ctype.h>
+#include <linux/stringify.h>
 
 #include "ktgt_scsi_int.h"
 #include "ktgt_pr.h"
@@ -843,22 +844,20 @@ int ktgt_pr_parse_in(struct ktgt_cmd *cmd)
 /* ------------------------------------------------------------------ */
 /* Text form for configfs (backstores/<type>/<name>/pr_state)           */
 
-/**
- * ktgt_pr_state_show() - the persistent reservation state as text
- * @dev: the backstore
- * @page: a configfs page to fill
- *
- * One "key value" line each for aptpl, generation, type and scope, then a
- * "reg" line per registration.  -EFBIG if it does not fit in a page.
+/*
+ * Print the state into @buf of KTGT_PR_STATE_MAX + 1 bytes: one "key value"
+ * line each for aptpl, generation, type and scope, then a "reg" line per
+ * registration.  Returns its length (at most KTGT_PR_STATE_MAX: every line
+ * is bounded, see KTGT_PR_STATE_LINE_MAX).
  */
-ssize_t ktgt_pr_state_show(struct ktgt_dev *dev, char *page)
+static size_t ktgt_pr_state_print(struct ktgt_pr *pr, char *buf)
 {
-	struct ktgt_pr *pr = dev->pr;
+	const size_t size = KTGT_PR_STATE_MAX + 1;
 	struct ktgt_pr_reg *r;
 	size_t n;
 
 	mutex_lock(&pr->lock);
-	n = scnprintf(page, PAGE_SIZE,
+	n = scnprintf(buf, size,
 		      "aptpl %d\ngeneration %u\ntype %u\nscope %u\n",
 		      pr->aptpl, pr->generation, pr->type, pr->scope);
 	list_for_each_entry(r, &pr->regs, node) {
@@ -867,15 +866,48 @@ ssize_t ktgt_pr_state_show(struct ktgt_dev *dev, char *page)
 		if (r->has_isid)
 			snprintf(isid, sizeof(isid), KTGT_PR_ISID_SEP "%6phN",
 				 r->isid);
-		n += snprintf(page + n, n < PAGE_SIZE ? PAGE_SIZE - n : 0,
-			      "reg key=0x%016llx holder=%d all_tg_pt=%d tpgt=%u initiator=%s%s target=%s\n",
-			      r->key, pr->holder == r, r->all_tg_pt, r->rtpi,
-			      r->iname, isid, r->tname[0] ? r->tname : "-");
-		if (n >= PAGE_SIZE)
-			break;
+		n += scnprintf(buf + n, size - n,
+			       "reg key=0x%016llx holder=%d all_tg_pt=%d tpgt=%u initiator=%s%s target=%s\n",
+			       r->key, pr->holder == r, r->all_tg_pt, r->rtpi,
+			       r->iname, isid, r->tname[0] ? r->tname : "-");
 	}
 	mutex_unlock(&pr->lock);
-	return n >= PAGE_SIZE ? -EFBIG : n;
+	return n;
+}
+
+/**
+ * ktgt_pr_state_read() - the persistent reservation state as text
+ * @dev: the backstore
+ * @buf: NULL to get the length, else where to print it
+ * @size: the size of @buf
+ *
+ * configfs reads a binary attribute in two calls: the first (@buf NULL)
+ * sizes the buffer, the second fills all of it.  Should a PERSISTENT
+ * RESERVE OUT in between have shortened the text, newlines (blank lines,
+ * which ktgt_pr_state_write() skips) fill the rest; -EAGAIN if it grew.
+ *
+ * Return: the length of the text, @size, or -errno.
+ */
+ssize_t ktgt_pr_state_read(struct ktgt_dev *dev, void *buf, size_t size)
+{
+	char *text = kvmalloc(KTGT_PR_STATE_MAX + 1, GFP_KERNEL);
+	ssize_t ret;
+	size_t n;
+
+	if (!text)
+		return -ENOMEM;
+	n = ktgt_pr_state_print(dev->pr, text);
+	if (!buf) {
+		ret = n;
+	} else if (n > size) {
+		ret = -EAGAIN;
+	} else {
+		memcpy(buf, text, n);
+		memset((char *)buf + n, '\n', size - n);
+		ret = size;
+	}
+	kvfree(text);
+	return ret;
 }
 
 static int ktgt_pr_parse_reg(char *line, struct ktgt_pr_reg *reg,
@@ -930,98 +962,168 @@ static int ktgt_pr_parse_reg(char *line, struct ktgt_pr_reg *reg,
 	return seen == 3 ? 0 : -EINVAL;
 }
 
-/**
- * ktgt_pr_state_store() - restore the state ktgt_pr_state_show() printed
- * @dev: the backstore
- * @page: text in the form ktgt_pr_state_show() prints
- * @count: its length
- *
- * Only while nobody is registered (-EBUSY otherwise): this is for
- * restoring APTPL state after a reboot, not for changing live state.
- */
-ssize_t ktgt_pr_state_store(struct ktgt_dev *dev, const char *page,
-			    size_t count)
+/* The state a pr_state text describes, before it is applied. */
+struct ktgt_pr_state {
+	struct list_head regs;
+	struct ktgt_pr_reg *holder;
+	u32 nr;
+	unsigned int aptpl, generation, type, scope;
+};
+
+/* One line of a pr_state text; NULL or why it is refused. */
+static const char *ktgt_pr_state_line(struct ktgt_pr_state *st, char *line)
 {
-	struct ktgt_pr *pr = dev->pr;
-	struct ktgt_pr_reg *reg, *holder = NULL, *tmp;
-	unsigned int aptpl = 0, gen = 0, type = 0, scope = 0;
-	char *buf, *cur, *line;
-	LIST_HEAD(regs);
-	u32 nr = 0;
-	int ret = -EINVAL;
+	struct ktgt_pr_reg *reg;
+	char *val;
+	bool h = false;
 
-	buf = kmemdup_nul(page, count, GFP_KERNEL);
-	if (!buf)
-		return -ENOMEM;
-	cur = buf;
-	while ((line = strsep(&cur, "\n")) != NULL) {
-		char *val;
+	val = strchr(line, ' ');
+	if (!val)
+		return "no value";
+	*val++ = 0;
+	val = skip_spaces(val);
+	if (!strcmp(line, "reg")) {
+		if (st->nr >= KTGT_PR_MAX_REGS)
+			return "more than " __stringify(KTGT_PR_MAX_REGS) " registrations";
+		reg = kzalloc(sizeof(*reg), GFP_KERNEL);
+		if (!reg)
+			return "out of memory";
+		list_add_tail(&reg->node, &st->regs);
+		st->nr++;
+		if (ktgt_pr_parse_reg(val, reg, &h))
+			return "invalid registration";
+		if (h) {
+			if (st->holder)
+				return "a second holder";
+			st->holder = reg;
+		}
+	} else if (!strcmp(line, "aptpl")) {
+		if (kstrtouint(val, 0, &st->aptpl) || st->aptpl > 1)
+			return "invalid aptpl";
+	} else if (!strcmp(line, "generation")) {
+		if (kstrtouint(val, 0, &st->generation))
+			return "invalid generation";
+	} else if (!strcmp(line, "type")) {
+		if (kstrtouint(val, 0, &st->type) ||
+		    (st->type && !ktgt_pr_type_valid(st->type)))
+			return "invalid type";
+	} else if (!strcmp(line, "scope")) {
+		if (kstrtouint(val, 0, &st->scope) || st->scope)
+			return "invalid scope";
+	} else {
+		return "unknown keyword";
+	}
+	return NULL;
+}
 
+/*
+ * Parse @text (NUL-terminated, changed) into @st, then apply it unless the
+ * backstore has registrations.  Returns 0 or -errno with *@why (and
+ * *@lineno when a line is at fault) saying why.
+ */
+static int ktgt_pr_state_apply(struct ktgt_pr *pr, struct ktgt_pr_state *st,
+			       char *text, const char **why,
+			       unsigned int *lineno)
+{
+	bool blank = true;
+	char *line;
+
+	while ((line = strsep(&text, "\n")) != NULL) {
+		++*lineno;
 		line = strim(line);
 		if (!*line)
 			continue;
-		val = strchr(line, ' ');
-		if (!val)
-			goto out;
-		*val++ = 0;
-		val = skip_spaces(val);
-		if (!strcmp(line, "reg")) {
-			bool h = false;
-
-			reg = kzalloc(sizeof(*reg), GFP_KERNEL);
-			if (!reg) {
-				ret = -ENOMEM;
-				goto out;
-			}
-			list_add_tail(&reg->node, &regs);
-			nr++;
-			if (ktgt_pr_parse_reg(val, reg, &h))
-				goto out;
-			if (h) {
-				if (holder)
-					goto out;
-				holder = reg;
-			}
-		} else if (!strcmp(line, "aptpl")) {
-			if (kstrtouint(val, 0, &aptpl) || aptpl > 1)
-				goto out;
-		} else if (!strcmp(line, "generation")) {
-			if (kstrtouint(val, 0, &gen))
-				goto out;
-		} else if (!strcmp(line, "type")) {
-			if (kstrtouint(val, 0, &type) ||
-			    (type && !ktgt_pr_type_valid(type)))
-				goto out;
-		} else if (!strcmp(line, "scope")) {
-			if (kstrtouint(val, 0, &scope) || scope)
-				goto out;
-		} else {
-			goto out;
-		}
+		blank = false;
+		*why = ktgt_pr_state_line(st, line);
+		if (*why)
+			return -EINVAL;
+	}
+	*lineno = 0;
+	if (blank) {
+		*why = "empty";
+		return -EINVAL;
 	}
 	/* a reservation needs its holder, and the holder a reservation */
-	if (!type != !holder || nr > KTGT_PR_MAX_REGS)
-		goto out;
+	if (st->type && !st->holder) {
+		*why = "a reservation type without a holder";
+		return -EINVAL;
+	}
+	if (!st->type && st->holder) {
+		*why = "a holder without a reservation type";
+		return -EINVAL;
+	}
 
 	mutex_lock(&pr->lock);
 	if (pr->nr_regs) {
 		mutex_unlock(&pr->lock);
-		ret = -EBUSY;
-		goto out;
+		*why = "the backstore has registrations";
+		return -EBUSY;
 	}
-	list_splice_tail_init(&regs, &pr->regs);
-	pr->nr_regs = nr;
-	WRITE_ONCE(pr->active, nr != 0);
-	pr->aptpl = aptpl;
-	pr->generation = gen;
-	pr->holder = holder;
-	pr->type = type;
-	pr->scope = scope;
+	list_splice_tail_init(&st->regs, &pr->regs);
+	pr->nr_regs = st->nr;
+	WRITE_ONCE(pr->active, st->nr != 0);
+	pr->aptpl = st->aptpl;
+	pr->generation = st->generation;
+	pr->holder = st->holder;
+	pr->type = st->type;
+	pr->scope = st->scope;
 	mutex_unlock(&pr->lock);
-	ret = count;
-out:
-	list_for_each_entry_safe(reg, tmp, &regs, node)
+	return 0;
+}
+
+/**
+ * ktgt_pr_state_write() - restore the state ktgt_pr_state_read() printed
+ * @dev: the backstore
+ * @buf: text in the form ktgt_pr_state_read() prints
+ * @count: its length
+ *
+ * Only while nobody is registered (-EBUSY otherwise): this is for
+ * restoring APTPL state after a reboot, not for changing live state.
+ * configfs calls this when the writer closes the file and drops the
+ * result, so a refusal is also logged: the writer learns of it by reading
+ * pr_state back.
+ *
+ * Return: @count, or -errno (nothing changed).
+ */
+ssize_t ktgt_pr_state_write(struct ktgt_dev *dev, const void *buf,
+			    size_t count)
+{
+	struct ktgt_pr_state st = { .regs = LIST_HEAD_INIT(st.regs) };
+	struct ktgt_pr_reg *reg, *tmp;
+	const char *why = NULL;
+	unsigned int lineno = 0;
+	char *text = NULL;
+	int ret = -EINVAL;
+
+	if (!count) {
+		why = "empty";
+	} else if (count > KTGT_PR_STATE_MAX) {
+		why = "longer than any valid state";
+		ret = -EFBIG;
+	} else if (memchr(buf, 0, count)) {
+		why = "a NUL byte";
+	} else {
+		text = kvmalloc(count + 1, GFP_KERNEL);
+		if (text) {
+			memcpy(text, buf, count);
+			text[count] = 0;
+			ret = ktgt_pr_state_apply(dev->pr, &st, text, &why,
+						  &lineno);
+		} else {
+			why = "out of memory";
+			ret = -ENOMEM;
+		}
+	}
+	list_for_each_entry_safe(reg, tmp, &st.regs, node)
 		kfree(reg);
-	kfree(buf);
+	kvfree(text);
+	if (!ret)
+		return count;
+	if (lineno)
+		pr_warn("backstore %s/%s: pr_state refused, nothing restored: line %u: %s\n",
+			dev->ops->name, dev->name, lineno, why);
+	else
+		pr_warn("backstore %s/%s: pr_state refused, nothing restored: %s\n",
+			dev->ops->name, dev->name, why);
 	return ret;
 }

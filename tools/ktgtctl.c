@@ -174,24 +174,46 @@ static int write_attr(const char *what, const char *dir, const char *attr,
 	return err ? -1 : 0;
 }
 
-/* Contents of an attribute without the trailing newline; NULL if unreadable. */
+/*
+ * Contents of an attribute without the trailing newline; NULL (errno set)
+ * if unreadable.  All of it: binary attributes such as pr_state are longer
+ * than a page.
+ */
 static char *read_attr(const char *p)
 {
-	char buf[4096];
+	size_t len = 0, cap = 4096;
+	char *buf = NULL;
 	ssize_t n;
-	int fd;
+	int fd, err;
 
 	fd = open(p, O_RDONLY);
 	if (fd < 0)
 		return NULL;
-	n = read(fd, buf, sizeof(buf) - 1);
+	for (;;) {
+		if (!buf || cap - len < 2) {
+			cap = buf ? cap * 2 : cap;
+			buf = realloc(buf, cap);
+			if (!buf)
+				abort();
+		}
+		n = read(fd, buf + len, cap - len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += n;
+	}
+	err = errno;
 	close(fd);
-	if (n < 0)
+	if (n < 0) {
+		free(buf);
+		errno = err;
 		return NULL;
-	buf[n] = 0;
-	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
-		buf[--n] = 0;
-	return strdup(buf);
+	}
+	buf[len] = 0;
+	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
+		buf[--len] = 0;
+	return buf;
 }
 
 /* An attribute of @dir, without the trailing newline; NULL if unreadable. */
@@ -1769,6 +1791,34 @@ static int set_attr(struct rs *rs, const char *what, const char *dir,
 	return ret;
 }
 
+/*
+ * pr_state is a configfs binary attribute: the kernel takes the text only
+ * when the file is closed, and cannot fail the write then (it logs why it
+ * refuses a state).  Read it back to know whether it took it.
+ */
+static int set_pr_state(struct rs *rs, const char *what, const char *dir,
+			const char *val)
+{
+	size_t n = strlen(val);
+	char *cur;
+	int ret;
+
+	if (!rs->apply)
+		return 0;
+	if (set_attr(rs, what, dir, "pr_state", val))
+		return -1;
+	while (n > 0 && (val[n - 1] == '\n' || val[n - 1] == '\r'))
+		n--;
+	cur = attr_at(dir, "pr_state");
+	ret = cur && strlen(cur) == n && !memcmp(cur, val, n) ? 0 : -1;
+	if (ret)
+		fail("%s: pr_state not restored: %s/pr_state does not read back as written: "
+		     "the kernel refused it (its log, dmesg, says why: malformed, or registrations exist) "
+		     "or it is not in the exact form pr_state prints", what, dir);
+	free(cur);
+	return ret;
+}
+
 /* mkdir unless it exists (configfs makes the fixed groups itself). */
 static int ensure_dir(struct rs *rs, const char *what, const char *p)
 {
@@ -1956,7 +2006,7 @@ static int rs_backstore(struct rs *rs, json_object *b, size_t idx)
 	if (rmp && set_attr(rs, what, dir, "removable", rm ? "1" : "0"))
 		goto out;
 	/* the kernel takes it only while nobody is registered */
-	if (prs && set_attr(rs, what, dir, "pr_state", prs))
+	if (prs && set_pr_state(rs, what, dir, prs))
 		goto out;
 	if (enp && set_attr(rs, what, dir, "enable", en ? "1" : "0"))
 		goto out;

@@ -195,6 +195,26 @@ sed 's/"SN-R0"/"SN-NEW"/' "$R/s.json" > "$R/m.json"
 run 0 "restore --merge onto the same objects" --root "$E" restore --merge "$R/m.json"
 has "merge set the attribute that differs" $E/backstores/ram/r0/unit_serial SN-NEW
 
+# pr_state (a binary attribute in configfs) longer than a page: 256
+# registrations with 223-byte initiator names, saved and restored whole
+BIG=$'aptpl 1\ngeneration 9\ntype 0\nscope 0'
+for i in $(seq 256); do
+	BIG+=$'\n'"reg key=0x$(printf %016x $i) holder=0 all_tg_pt=0 tpgt=1 initiator=iqn.2026-11.org.ktgt:$(printf %0202d $i),i,0x23d000000001 target=iqn.t"
+done
+G=$R/big; mkroot "$G"; cp -a "$E/backstores/ram/r0" "$G/backstores/ram/"
+put $G/backstores/ram/r0/pr_state "$BIG"
+run 0 "save of a 139 KB pr_state" --root "$G" save "$R/big.json"
+python3 -c 'import json,sys; sys.exit(json.load(open(sys.argv[1]))["backstores"][0]["pr_state"] != sys.argv[2])' "$R/big.json" "$BIG" &&
+	ok "the saved pr_state is all of it (${#BIG} bytes)" || notok "the saved pr_state is all of it (${#BIG} bytes)"
+H=$R/bigr; mkroot "$H"
+run 0 "restore of the 139 KB pr_state" --root "$H" restore "$R/big.json"
+has "restore: all of pr_state written" $H/backstores/ram/r0/pr_state "$BIG"
+# a pr_state the kernel refuses (at close, so the write succeeds) does not
+# read back: here it goes to /dev/null
+H=$R/bigx; mkroot "$H"; mkdir "$H/backstores/ram/r0"; ln -s /dev/null "$H/backstores/ram/r0/pr_state"
+run 1 "restore: pr_state that does not read back as written fails" --root "$H" restore --merge "$R/big.json"
+said "with a clear error" "backstore ram/r0: pr_state not restored: .*refused it \(its log, dmesg, says why"
+
 sed '5s/: /: :/' "$R/s.json" > "$R/bad.json"
 run 1 "corrupted JSON is rejected" --root "$F" restore "$R/bad.json"
 said "with the file's line number" "bad.json:5:[0-9]+: "
