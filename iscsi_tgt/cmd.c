@@ -23,8 +23,9 @@ static struct ktgt_task *ktgt_task_find(struct ktgt_conn *conn, u32 itt)
 {
 	struct ktgt_task *task;
 
+	/* a task whose response is out lingers until io_work reaps it */
 	list_for_each_entry(task, &conn->tasks, node)
-		if (task->itt == itt)
+		if (task->itt == itt && !READ_ONCE(task->rsp_sent))
 			return task;
 	return NULL;
 }

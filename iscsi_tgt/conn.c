@@ -378,6 +378,144 @@ static int ktgt_conn_send(struct ktgt_conn *conn, int budget, bool *more)
 	return 0;
 }
 
+/*
+ * The send side on a second CPU (LIO runs a receive and a send thread per
+ * connection; on two CPUs that overlaps the two).  io_work still builds
+ * the responses and numbers every PDU (StatSN in wire order), then hands
+ * them over on tx_wire; tx_work only writes them to the socket and gives
+ * them back on tx_sent, where io_work releases them (ktgt_pdu_sent(): the
+ * tasks, and with them conn->tasks, stay io_work's alone).  A PDU that
+ * changes the connection's state once sent (close_after) is sent by
+ * io_work itself, after tx_work has drained tx_wire.
+ */
+static void ktgt_tx_work(struct work_struct *w)
+{
+	struct ktgt_conn *conn = container_of(w, struct ktgt_conn, tx_work);
+	struct ktgt_tx_pdu *pdu;
+	LIST_HEAD(sent);
+	bool requeue = false, idle = false;
+	int ret = 0, n = 0;
+
+	for (;;) {
+		bool follow;
+
+		pdu = conn->tx_wcur;
+		if (!pdu) {
+			spin_lock_irq(&conn->tx_lock);
+			pdu = list_first_entry_or_null(&conn->tx_wire,
+						       struct ktgt_tx_pdu, node);
+			if (pdu)
+				list_del_init(&pdu->node);
+			else
+				conn->tx_busy = false;
+			spin_unlock_irq(&conn->tx_lock);
+			if (!pdu) {
+				idle = true;
+				break;
+			}
+			/* from here the initiator may reuse the ITT */
+			if (pdu->free_task)
+				WRITE_ONCE(pdu->task->rsp_sent, true);
+			conn->tx_wcur = pdu;
+		}
+		if (n >= KTGT_IO_BUDGET) {
+			requeue = true;
+			break;
+		}
+		follow = n + 1 < KTGT_IO_BUDGET && !list_empty(&conn->tx_wire);
+		ret = ktgt_send_pdu(conn, pdu, follow);
+		if (ret <= 0)
+			break;		/* socket full: write_space queues us */
+		conn->tx_wcur = NULL;
+		list_add_tail(&pdu->node, &sent);
+		n++;
+	}
+	spin_lock_irq(&conn->tx_lock);
+	list_for_each_entry(pdu, &sent, node)
+		conn->tx_backlog -= pdu->data_len;
+	list_splice_tail(&sent, &conn->tx_sent);
+	if (!conn->closing) {
+		if (requeue)
+			queue_work_on(conn->tx_cpu, ktgt_wq, &conn->tx_work);
+		/* release what was sent, read again if paused, send a close_after */
+		if (n || idle)
+			queue_work_on(conn->cpu, ktgt_wq, &conn->io_work);
+	}
+	spin_unlock_irq(&conn->tx_lock);
+	if (ret < 0) {
+		if (ret != -ECONNRESET && ret != -EPIPE)
+			pr_debug("connection error %d, closing\n", ret);
+		ktgt_conn_close(conn);
+	}
+}
+
+/* io_work: release the PDUs tx_work has sent. */
+static void ktgt_conn_reap_sent(struct ktgt_conn *conn)
+{
+	struct ktgt_tx_pdu *pdu, *tmp;
+	LIST_HEAD(sent);
+
+	if (list_empty_careful(&conn->tx_sent))
+		return;
+	spin_lock_irq(&conn->tx_lock);
+	list_splice_init(&conn->tx_sent, &sent);
+	spin_unlock_irq(&conn->tx_lock);
+	list_for_each_entry_safe(pdu, tmp, &sent, node) {
+		list_del(&pdu->node);
+		ktgt_pdu_sent(conn, pdu);
+	}
+}
+
+/*
+ * io_work's send phase.  In full feature phase with a second CPU: number
+ * the queued PDUs and hand them to tx_work, up to one that needs io_work
+ * to send it; otherwise (login, logout, such a PDU) send here, once
+ * tx_work is idle.
+ */
+static int ktgt_conn_tx(struct ktgt_conn *conn, bool *more)
+{
+	struct ktgt_tx_pdu *pdu, *tmp;
+	LIST_HEAD(batch);
+	bool busy, special = false;
+
+	ktgt_conn_reap_sent(conn);
+	if (conn->tx_cpu != conn->cpu && conn->state == KTGT_CONN_FULL_FEATURE &&
+	    !conn->tx_cur) {
+		ktgt_conn_build_responses(conn);
+		spin_lock_irq(&conn->tx_lock);
+		list_for_each_entry_safe(pdu, tmp, &conn->tx_queue, node) {
+			if (pdu->close_after || pdu->login_final) {
+				special = true;
+				break;
+			}
+			list_move_tail(&pdu->node, &batch);
+		}
+		spin_unlock_irq(&conn->tx_lock);
+		list_for_each_entry(pdu, &batch, node)
+			ktgt_tx_prepare(conn, pdu);
+		spin_lock_irq(&conn->tx_lock);
+		if (!list_empty(&batch)) {
+			list_splice_tail(&batch, &conn->tx_wire);
+			if (!conn->tx_busy && !conn->closing) {
+				conn->tx_busy = true;
+				queue_work_on(conn->tx_cpu, ktgt_wq, &conn->tx_work);
+			}
+		}
+		busy = conn->tx_busy;
+		spin_unlock_irq(&conn->tx_lock);
+		if (!special || busy)
+			return 0;	/* tx_work queues io_work when idle */
+	} else {
+		spin_lock_irq(&conn->tx_lock);
+		busy = conn->tx_busy;
+		spin_unlock_irq(&conn->tx_lock);
+		if (busy)
+			return 0;
+	}
+	ktgt_conn_reap_sent(conn);
+	return ktgt_conn_send(conn, KTGT_IO_BUDGET, more);
+}
+
 /* ---- receiving ------------------------------------------------------- */
 
 static int ktgt_recv_kvec(struct ktgt_conn *conn, void *buf, u32 len)
@@ -632,7 +770,7 @@ static void ktgt_io_work(struct work_struct *w)
 				goto fail;
 		}
 		ktgt_tmf_conn_run(conn);
-		ret = ktgt_conn_send(conn, KTGT_IO_BUDGET, &more);
+		ret = ktgt_conn_tx(conn, &more);
 		if (ret < 0)
 			goto fail;
 		if (paused && READ_ONCE(conn->tx_backlog) <= KTGT_TX_BACKLOG_MAX)
@@ -655,6 +793,17 @@ void ktgt_conn_kick(struct ktgt_conn *conn)
 		queue_work_on(conn->cpu, ktgt_wq, &conn->io_work);
 }
 
+/* Let tx_work go on with tx_wire (the socket has room again). */
+static void ktgt_conn_kick_tx(struct ktgt_conn *conn)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&conn->tx_lock, flags);
+	if (!conn->closing && conn->tx_busy)
+		queue_work_on(conn->tx_cpu, ktgt_wq, &conn->tx_work);
+	spin_unlock_irqrestore(&conn->tx_lock, flags);
+}
+
 static void ktgt_sk_data_ready(struct sock *sk)
 {
 	struct ktgt_conn *conn;
@@ -675,6 +824,7 @@ static void ktgt_sk_write_space(struct sock *sk)
 	if (conn && sk_stream_is_writeable(sk)) {
 		clear_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
 		ktgt_conn_kick(conn);
+		ktgt_conn_kick_tx(conn);
 	}
 	read_unlock_bh(&sk->sk_callback_lock);
 }
@@ -750,6 +900,8 @@ static void ktgt_conn_release_work(struct work_struct *w)
 	 * Then the timers, which do not re-arm themselves once closing.
 	 */
 	cancel_work_sync(&conn->io_work);
+	/* queued by io_work, or under tx_lock while not closing */
+	cancel_work_sync(&conn->tx_work);
 	cancel_delayed_work_sync(&conn->timeout_work);
 	cancel_delayed_work_sync(&conn->nopin_work);
 
@@ -761,6 +913,12 @@ static void ktgt_conn_release_work(struct work_struct *w)
 	if (conn->tx_cur)
 		list_add(&conn->tx_cur->node, &conn->tx_queue);
 	conn->tx_cur = NULL;
+	/* the tasks of these PDUs are ended below, with the others */
+	if (conn->tx_wcur)
+		list_add(&conn->tx_wcur->node, &conn->tx_wire);
+	conn->tx_wcur = NULL;
+	list_splice_init(&conn->tx_wire, &conn->tx_queue);
+	list_splice_init(&conn->tx_sent, &conn->tx_queue);
 	list_for_each_entry_safe(pdu, tmp, &conn->tx_queue, node) {
 		list_del(&pdu->node);
 		ktgt_tx_pdu_free(pdu);
@@ -921,12 +1079,15 @@ void ktgt_conn_create(struct ktgt_listener *l, struct socket *sock)
 	spin_lock_init(&conn->tx_lock);
 	INIT_LIST_HEAD(&conn->tx_queue);
 	INIT_LIST_HEAD(&conn->rsp_queue);
+	INIT_LIST_HEAD(&conn->tx_wire);
+	INIT_LIST_HEAD(&conn->tx_sent);
 	INIT_LIST_HEAD(&conn->tasks);
 	INIT_LIST_HEAD(&conn->tmf_reqs);
 	INIT_LIST_HEAD(&conn->sess_node);
 	INIT_LIST_HEAD(&conn->ready);
 	init_waitqueue_head(&conn->exec_wq);
 	INIT_WORK(&conn->io_work, ktgt_io_work);
+	INIT_WORK(&conn->tx_work, ktgt_tx_work);
 	INIT_WORK(&conn->release_work, ktgt_conn_release_work);
 	INIT_DELAYED_WORK(&conn->timeout_work, ktgt_conn_timeout);
 	INIT_DELAYED_WORK(&conn->nopin_work, ktgt_conn_nopin);
@@ -938,6 +1099,9 @@ void ktgt_conn_create(struct ktgt_listener *l, struct socket *sock)
 	if (!conn->rx_buf)
 		goto fail_free;
 	conn->cpu = raw_smp_processor_id();
+	conn->tx_cpu = cpumask_any_but(cpu_online_mask, conn->cpu);
+	if (conn->tx_cpu >= nr_cpu_ids)
+		conn->tx_cpu = conn->cpu;
 	ktgt_rx_reset(conn);
 
 	ret = kernel_getsockname(sock, (struct sockaddr *)&conn->local);

@@ -40,6 +40,7 @@ struct ktgt_task {
 	bool failed;			/* parse failed: data is discarded */
 	bool aborted;			/* no response will be sent */
 	bool counted;			/* holds a slot of the CmdSN window */
+	bool rsp_sent;			/* last PDU on the wire: the ITT is free */
 	struct ktgt_tmf *tmf;		/* the TMF that aborted it */
 	u32 itt;
 	u32 cmdsn;
@@ -133,12 +134,14 @@ struct ktgt_conn {
 	u32 max_xmit_dsl;
 
 	struct work_struct io_work;
+	struct work_struct tx_work;	/* sends tx_wire on tx_cpu */
 	struct work_struct release_work;
 	struct delayed_work timeout_work;	/* login timeout, linger */
 	struct delayed_work nopin_work;		/* target pings */
 	u32 nopin_ttt;			/* outstanding ping, or KTGT_RSVD_TAG */
 	atomic_t nopin_seq;
 	int cpu;
+	int tx_cpu;			/* == cpu: io_work sends itself */
 	void (*saved_data_ready)(struct sock *sk);
 	void (*saved_write_space)(struct sock *sk);
 	void (*saved_state_change)(struct sock *sk);
@@ -171,6 +174,16 @@ struct ktgt_conn {
 	struct list_head tmf_reqs;	/* aborts from other sessions (tmf.c) */
 	bool tmf_closed;		/* torn down: no more tmf_reqs */
 	struct ktgt_tx_pdu *tx_cur;	/* io_work only */
+	/*
+	 * Full feature phase with a second CPU: io_work builds and numbers
+	 * the PDUs and hands them to tx_work (tx_wire), which sends them
+	 * and gives them back (tx_sent) for io_work to release.  tx_busy:
+	 * tx_work owns tx_wire and will run again; under tx_lock.
+	 */
+	struct list_head tx_wire;
+	struct list_head tx_sent;
+	struct ktgt_tx_pdu *tx_wcur;	/* tx_work only */
+	bool tx_busy;
 	unsigned int nr_exec;
 	unsigned int nr_immediate;	/* immediate tasks; as tasks */
 	wait_queue_head_t exec_wq;

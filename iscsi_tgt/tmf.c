@@ -182,6 +182,8 @@ static void ktgt_tmf_abort_others(struct ktgt_tmf *tmf,
 static bool ktgt_tmf_req_hits(const struct ktgt_tmf_req *req,
 			      const struct ktgt_task *task)
 {
+	if (READ_ONCE(task->rsp_sent))
+		return false;	/* answered: only waits to be freed */
 	if (req->one_task)
 		return task->itt == req->itt && task->scmd.lun_id == req->lun_id;
 	if (!task->lun)
