@@ -32,6 +32,7 @@ struct ktgt_task_set {
 	atomic_t gate;			/* !0: new SIMPLE tasks take the lock */
 	spinlock_t lock;		/* irq-safe: completions come from bio end_io */
 	bool ordered_active;		/* an ORDERED task is enabled */
+	unsigned int hoq_active;	/* enabled HEAD OF QUEUE tasks */
 	struct list_head dormant;	/* of ktgt_cmd, in arrival order */
 } ____cacheline_aligned_in_smp;
 

@@ -7,13 +7,14 @@
  * (dev->ts).  A task enters the set when the transport delivers it in
  * command order (ktgt_scsi_enter()) and leaves it when it completes:
  *
- * - SIMPLE (and untagged): enabled at once unless an ORDERED task entered
- *   before it and has not completed;
+ * - SIMPLE (and untagged): enabled at once unless an ORDERED or a HEAD OF
+ *   QUEUE task entered before it and has not completed;
  * - ORDERED: enabled once every task that entered before it has
  *   completed; every task that enters after it (but HEAD OF QUEUE) waits
  *   for it to complete;
- * - HEAD OF QUEUE: enabled at once, ahead of any dormant task; an ORDERED
- *   task waits for it like for any task enabled before it;
+ * - HEAD OF QUEUE: enabled at once, ahead of any dormant task; the tasks
+ *   that enter after it wait for it (SAM-5 8.6.3: a SIMPLE task waits for
+ *   older HEAD OF QUEUE and ORDERED tasks), but a later HEAD OF QUEUE;
  * - ACA: refused (NormACA 0), see ktgt_ts_check_attr().
  *
  * The fast path, a SIMPLE task with no ORDERED task around, touches one
@@ -43,6 +44,7 @@ void ktgt_task_set_init(struct ktgt_task_set *ts)
 	atomic_set(&ts->gate, 0);
 	spin_lock_init(&ts->lock);
 	ts->ordered_active = false;
+	ts->hoq_active = 0;
 	INIT_LIST_HEAD(&ts->dormant);
 }
 
@@ -81,7 +83,7 @@ static void ktgt_ts_restart(struct ktgt_task_set *ts)
 
 	lockdep_assert_held(&ts->lock);
 	list_for_each_entry_safe(cmd, tmp, &ts->dormant, ts_node) {
-		if (ts->ordered_active)
+		if (ts->ordered_active || ts->hoq_active)
 			break;
 		if (cmd->task_attr == KTGT_TASK_ORDERED) {
 			/* every task enabled before it must be done */
@@ -94,7 +96,8 @@ static void ktgt_ts_restart(struct ktgt_task_set *ts)
 		list_del_init(&cmd->ts_node);
 		ktgt_ts_enable(cmd);
 	}
-	atomic_set(&ts->gate, ts->ordered_active || !list_empty(&ts->dormant));
+	atomic_set(&ts->gate, ts->ordered_active || ts->hoq_active ||
+		   !list_empty(&ts->dormant));
 }
 
 void ktgt_scsi_enter(struct ktgt_cmd *cmd)
@@ -110,8 +113,13 @@ void ktgt_scsi_enter(struct ktgt_cmd *cmd)
 	INIT_LIST_HEAD(&cmd->ts_node);
 
 	if (cmd->task_attr == KTGT_TASK_HEAD_OF_QUEUE) {
+		/* runs at once; the tasks after it take the lock and wait */
+		spin_lock_irqsave(&ts->lock, flags);
+		ts->hoq_active++;
 		atomic_inc(&ts->nr_enabled);
+		atomic_set(&ts->gate, 1);
 		cmd->ts_state = KTGT_TS_ENABLED;
+		spin_unlock_irqrestore(&ts->lock, flags);
 		return;
 	}
 	if (cmd->task_attr != KTGT_TASK_ORDERED) {
@@ -155,10 +163,13 @@ bool ktgt_ts_hold(struct ktgt_cmd *cmd)
 /* Under ts->lock: the counts of an enabled (or queued) @cmd that leaves. */
 static void ktgt_ts_uncount(struct ktgt_task_set *ts, struct ktgt_cmd *cmd)
 {
-	if (cmd->task_attr == KTGT_TASK_ORDERED)
+	if (cmd->task_attr == KTGT_TASK_ORDERED) {
 		ts->ordered_active = false;
-	else
-		atomic_dec(&ts->nr_enabled);
+		return;
+	}
+	if (cmd->task_attr == KTGT_TASK_HEAD_OF_QUEUE)
+		ts->hoq_active--;
+	atomic_dec(&ts->nr_enabled);
 }
 
 void ktgt_ts_leave(struct ktgt_cmd *cmd)
@@ -167,7 +178,8 @@ void ktgt_ts_leave(struct ktgt_cmd *cmd)
 	unsigned long flags;
 
 	if (smp_load_acquire(&cmd->ts_state) == KTGT_TS_ENABLED &&
-	    cmd->task_attr != KTGT_TASK_ORDERED) {
+	    cmd->task_attr != KTGT_TASK_ORDERED &&
+	    cmd->task_attr != KTGT_TASK_HEAD_OF_QUEUE) {
 		cmd->ts_state = KTGT_TS_NONE;
 		/* fully ordered: pairs with the barrier of an ORDERED entry */
 		if (atomic_dec_return(&ts->nr_enabled) || !atomic_read(&ts->gate))

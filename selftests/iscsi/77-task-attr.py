@@ -11,6 +11,7 @@ whether it waited for the WRITE:
   the WRITE answers (so the test can tell);
 - a SIMPLE READ after an ORDERED WRITE returns the new data;
 - a HEAD OF QUEUE READ behind a dormant ORDERED READ answers first;
+- a SIMPLE READ after a HEAD OF QUEUE WRITE returns the new data;
 - ABORT TASK of a dormant ORDERED WRITE: it never runs, and the SIMPLE
   READ that waited behind it goes on at once;
 - a session dropped with dormant tasks leaves the task set usable;
@@ -322,6 +323,30 @@ def test_lu_reset_dormant(t):
         close(a, b)
 
 
+def test_simple_after_hoq_write(t):
+    """SAM-5 8.6.3: a SIMPLE task is enabled once every older HEAD OF
+    QUEUE task has ended.  Before that rule, the READ returned A."""
+    lba = 40
+    s = logged_in()
+    try:
+        fill(lba, pattern(0xA1, lba))
+        w = write(s, lba, pattern(0xE5, lba), HOQ)
+        r = read(s, lba, SIMPLE)
+        order, done, _ = gather(s, [w, r])
+        t.eq("HEAD OF QUEUE slow WRITE: GOOD", 0, done[w].status)
+        t.ok(done[r].status == 0 and bytes(done[r].data) == pattern(0xE5, lba),
+             "a SIMPLE READ sent after it returns the new data",
+             bytes(done[r].data[:8]).hex())
+        t.eq("and completes after it", [w, r], order)
+        h = read(s, lba, HOQ)
+        r2 = read(s, lba, SIMPLE)
+        order, done, _ = gather(s, [h, r2])
+        t.ok(done[h].status == 0 and done[r2].status == 0,
+             "a HEAD OF QUEUE READ and a SIMPLE READ behind it: GOOD")
+    finally:
+        close(s)
+
+
 def test_aca(t):
     s = logged_in()
     try:
@@ -340,5 +365,6 @@ def test_aca(t):
 if __name__ == "__main__":
     main([test_ordered_waits, test_simple_does_not_wait,
           test_simple_after_ordered_write, test_head_of_queue,
+          test_simple_after_hoq_write,
           test_abort_dormant, test_session_drop, test_lu_reset_dormant,
           test_aca])
