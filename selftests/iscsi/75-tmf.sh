@@ -11,32 +11,20 @@
 . "$(dirname "$0")/../lib/lib.sh"
 . "$(dirname "$0")/lib-iscsi.sh"
 DM=ktgt_tmf
-SECTORS=$((8 * 2048))
 export TMF_DELAY_MS=3000
-
-dmset() { dmsetup --noudevsync --verifyudev "$@"; }
-slow_lun() {
-	brd_disk 8 && modprobe -a dm_mod dm_delay &&
-		{ echo "0 $SECTORS linear /dev/ram0 0" | dmset create $DM; } &&
-		dmset mknodes $DM && wait_for 10 test -b /dev/mapper/$DM &&
-		ktgt_backstore block tmf_slow 0 /dev/mapper/$DM &&
-		ktgt_lun "$PDU_IQN" 1 1 block/tmf_slow &&
-		dmset suspend $DM &&
-		{ echo "0 $SECTORS delay /dev/ram0 0 $TMF_DELAY_MS" | dmset load $DM; } &&
-		dmset resume $DM
-}
 
 if pdu_setup; then
 	t_ok "setup: module, demo target and ACL target"
 else
 	t_bail "setup of the targets failed"
 fi
-t_run "LUN 1: block LU over dm-delay ($TMF_DELAY_MS ms)" slow_lun
+t_run "LUN 1: block LU over dm-delay ($TMF_DELAY_MS ms)" \
+	pdu_slow_lun $DM tmf_slow $TMF_DELAY_MS
 pdu_run 75-tmf.py
 ktgt_teardown
 t_result "teardown" $?
 ktgt_unload
 t_result "module unloads" $?
-dmset remove $DM
+pdu_dmset remove $DM
 t_result "dmsetup remove" $?
 t_done

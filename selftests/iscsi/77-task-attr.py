@@ -169,19 +169,24 @@ def test_simple_does_not_wait(t):
     t.ok(not w_done, "and completes before the WRITE")
 
 
+def simple_read_after(t, s, lba, tag, attr, what):
+    """On s: a slow WRITE of pattern tag with attr, then a SIMPLE READ of
+    the same block, which must return the new data and answer after it."""
+    fill(lba, pattern(0xA1, lba))
+    w = write(s, lba, pattern(tag, lba), attr)
+    r = read(s, lba, SIMPLE)
+    order, done, _ = gather(s, [w, r])
+    t.eq("%s slow WRITE: GOOD" % what, 0, done[w].status)
+    t.ok(done[r].status == 0 and bytes(done[r].data) == pattern(tag, lba),
+         "a SIMPLE READ sent after it returns the new data",
+         bytes(done[r].data[:8]).hex())
+    t.eq("and completes after it", [w, r], order)
+
+
 def test_simple_after_ordered_write(t):
-    lba = 24
     s = logged_in()
     try:
-        fill(lba, pattern(0xA1, lba))
-        w = write(s, lba, pattern(0xC3, lba), ORDERED)
-        r = read(s, lba, SIMPLE)
-        order, done, _ = gather(s, [w, r])
-        t.eq("ORDERED slow WRITE: GOOD", 0, done[w].status)
-        t.ok(done[r].status == 0 and bytes(done[r].data) == pattern(0xC3, lba),
-             "a SIMPLE READ sent after it returns the new data",
-             bytes(done[r].data[:8]).hex())
-        t.eq("and completes after it", [w, r], order)
+        simple_read_after(t, s, 24, 0xC3, ORDERED, "ORDERED")
     finally:
         close(s)
 
@@ -329,15 +334,7 @@ def test_simple_after_hoq_write(t):
     lba = 40
     s = logged_in()
     try:
-        fill(lba, pattern(0xA1, lba))
-        w = write(s, lba, pattern(0xE5, lba), HOQ)
-        r = read(s, lba, SIMPLE)
-        order, done, _ = gather(s, [w, r])
-        t.eq("HEAD OF QUEUE slow WRITE: GOOD", 0, done[w].status)
-        t.ok(done[r].status == 0 and bytes(done[r].data) == pattern(0xE5, lba),
-             "a SIMPLE READ sent after it returns the new data",
-             bytes(done[r].data[:8]).hex())
-        t.eq("and completes after it", [w, r], order)
+        simple_read_after(t, s, lba, 0xE5, HOQ, "HEAD OF QUEUE")
         h = read(s, lba, HOQ)
         r2 = read(s, lba, SIMPLE)
         order, done, _ = gather(s, [h, r2])

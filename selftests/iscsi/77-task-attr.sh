@@ -9,31 +9,21 @@
 . "$(dirname "$0")/../lib/lib.sh"
 . "$(dirname "$0")/lib-iscsi.sh"
 DM=ktgt_tattr
-SECTORS=$((8 * 2048))
 export TA_DELAY_MS=2000
 export TA_RAW=/dev/ram0
-
-dmset() { dmsetup --noudevsync --verifyudev "$@"; }
-slow_lun() {
-	brd_disk 8 && modprobe -a dm_mod dm_delay &&
-		{ echo "0 $SECTORS delay $TA_RAW 0 0 $TA_RAW 0 $TA_DELAY_MS" |
-			dmset create $DM; } &&
-		dmset mknodes $DM && wait_for 10 test -b /dev/mapper/$DM &&
-		ktgt_backstore block tattr_slow 0 /dev/mapper/$DM &&
-		ktgt_lun "$PDU_IQN" 1 1 block/tattr_slow
-}
 
 if pdu_setup; then
 	t_ok "setup: module, demo target and ACL target"
 else
 	t_bail "setup of the targets failed"
 fi
-t_run "LUN 1: block LU over dm-delay (writes $TA_DELAY_MS ms)" slow_lun
+t_run "LUN 1: block LU over dm-delay (writes $TA_DELAY_MS ms)" \
+	pdu_slow_lun $DM tattr_slow 0 $TA_RAW 0 $TA_DELAY_MS
 pdu_run 77-task-attr.py
 ktgt_teardown
 t_result "teardown" $?
 ktgt_unload
 t_result "module unloads" $?
-dmset remove $DM
+pdu_dmset remove $DM
 t_result "dmsetup remove" $?
 t_done

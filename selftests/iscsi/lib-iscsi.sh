@@ -63,3 +63,22 @@ pdu_main() {
 	pdu_run "$1"
 	pdu_finish
 }
+
+pdu_dmset() { dmsetup --noudevsync --verifyudev "$@"; }
+
+# pdu_slow_lun DM NAME DELAY...: LUN 1 of $PDU_IQN, a block LU NAME over the
+# device-mapper device DM on an 8 MiB brd disk; linear while the LU is set
+# up, then "delay /dev/ram0 0 DELAY..." (dm-delay's table after its first
+# device: one delay for all I/O, or "0 /dev/ram0 0 MS" for writes only).
+pdu_slow_lun() {
+	local dm=$1 name=$2 sectors=$((8 * 2048))
+	shift 2
+	brd_disk 8 && modprobe -a dm_mod dm_delay &&
+		{ echo "0 $sectors linear /dev/ram0 0" | pdu_dmset create "$dm"; } &&
+		pdu_dmset mknodes "$dm" && wait_for 10 test -b "/dev/mapper/$dm" &&
+		ktgt_backstore block "$name" 0 "/dev/mapper/$dm" &&
+		ktgt_lun "$PDU_IQN" 1 1 "block/$name" &&
+		pdu_dmset suspend "$dm" &&
+		{ echo "0 $sectors delay /dev/ram0 0 $*" | pdu_dmset load "$dm"; } &&
+		pdu_dmset resume "$dm"
+}
