@@ -68,18 +68,139 @@ static void ktgt_task_fail(struct ktgt_task *task, u8 key, u16 asc_ascq)
 	ktgt_cmd_parse_err(&task->scmd, key, asc_ascq);
 }
 
+/* ---- task and data page recycling (io_work only) -------------------- */
+
+static struct ktgt_task *ktgt_task_get(struct ktgt_conn *conn)
+{
+	struct ktgt_task *task;
+
+	task = list_first_entry_or_null(&conn->task_pool, struct ktgt_task,
+					pool_node);
+	if (task) {
+		list_del(&task->pool_node);
+		conn->nr_task_pool--;
+	} else {
+		task = kmem_cache_alloc(ktgt_task_cache, GFP_KERNEL);
+		if (!task)
+			return NULL;
+	}
+	memset(task, 0, offsetof(struct ktgt_task, pool_bv));
+	return task;
+}
+
+static void ktgt_task_put(struct ktgt_conn *conn, struct ktgt_task *task)
+{
+	if (conn->nr_task_pool < KTGT_CONN_POOL_TASKS) {
+		list_add(&task->pool_node, &conn->task_pool);
+		conn->nr_task_pool++;
+	} else {
+		kmem_cache_free(ktgt_task_cache, task);
+	}
+}
+
+static void ktgt_conn_put_pages(struct ktgt_conn *conn, struct bio_vec *bv,
+				unsigned int nr)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++) {
+		struct page *page = bv[i].bv_page;
+
+		/*
+		 * A page sent with sendpage may still sit in a socket buffer
+		 * (retransmit queue): that reference keeps it, and it is not
+		 * reused while anyone else holds it.
+		 */
+		if (conn->nr_page_pool < KTGT_CONN_POOL_PAGES &&
+		    page_ref_count(page) == 1) {
+			list_add(&page->lru, &conn->page_pool);
+			conn->nr_page_pool++;
+		} else {
+			put_page(page);
+		}
+	}
+}
+
+/*
+ * The data buffer of @task: up to KTGT_TASK_POOL_BUF_PAGES pages from the
+ * connection's pool (new ones when it runs short) in the task's own
+ * bio_vec array; a larger one from the SCSI layer's allocator.
+ *
+ * A pooled page keeps what an earlier command of this connection left in
+ * it.  That never reaches the wire or the medium: Data-Out fills a write
+ * buffer before the command runs, a read sends only the bytes the backstore
+ * or the emulation filled (cmd->xfer_len, 0 on any error).
+ */
+static int ktgt_task_alloc_buf(struct ktgt_conn *conn, struct ktgt_task *task,
+			       u32 len)
+{
+	unsigned int i, nr = DIV_ROUND_UP(len, PAGE_SIZE);
+	struct ktgt_cmd *cmd = &task->scmd;
+
+	if (nr > KTGT_TASK_POOL_BUF_PAGES)
+		return ktgt_cmd_alloc_buf(cmd, len, GFP_KERNEL);
+	for (i = 0; i < nr; i++) {
+		struct page *page;
+
+		page = list_first_entry_or_null(&conn->page_pool, struct page,
+						lru);
+		if (page) {
+			list_del(&page->lru);
+			conn->nr_page_pool--;
+		} else {
+			page = alloc_page(GFP_KERNEL);
+			if (!page) {
+				ktgt_conn_put_pages(conn, task->pool_bv, i);
+				return -ENOMEM;
+			}
+		}
+		task->pool_bv[i].bv_page = page;
+		task->pool_bv[i].bv_offset = 0;
+		task->pool_bv[i].bv_len = PAGE_SIZE;
+	}
+	cmd->bvec = task->pool_bv;
+	cmd->nr_bvec = nr;
+	cmd->buf_len = len;
+	task->pooled_buf = true;
+	return 0;
+}
+
+/* The connection is freed: give back what its pools hold. */
+void ktgt_conn_pool_drain(struct ktgt_conn *conn)
+{
+	struct ktgt_task *task, *ttmp;
+	struct page *page, *ptmp;
+
+	list_for_each_entry_safe(task, ttmp, &conn->task_pool, pool_node)
+		kmem_cache_free(ktgt_task_cache, task);
+	INIT_LIST_HEAD(&conn->task_pool);
+	conn->nr_task_pool = 0;
+	list_for_each_entry_safe(page, ptmp, &conn->page_pool, lru)
+		__free_page(page);
+	INIT_LIST_HEAD(&conn->page_pool);
+	conn->nr_page_pool = 0;
+}
+
 static void ktgt_task_free(struct ktgt_task *task)
 {
 	struct ktgt_tmf *tmf = task->tmf;	/* it waits for this task */
+	struct ktgt_conn *conn = task->conn;
+	struct ktgt_cmd *cmd = &task->scmd;
 
 	list_del(&task->node);
 	if (task->immediate)
-		task->conn->nr_immediate--;
-	ktgt_scsi_release(&task->scmd);	/* entered, never ran */
-	ktgt_cmd_free_buf(&task->scmd);
+		conn->nr_immediate--;
+	ktgt_scsi_release(cmd);	/* entered, never ran */
+	if (task->pooled_buf) {
+		ktgt_conn_put_pages(conn, task->pool_bv, cmd->nr_bvec);
+		cmd->bvec = NULL;
+		cmd->nr_bvec = 0;
+		cmd->buf_len = 0;
+	}
+	ktgt_cmd_free_buf(cmd);
 	if (task->lun)
 		ktgt_lun_put(task->lun);
-	kmem_cache_free(ktgt_task_cache, task);
+	ktgt_task_put(conn, task);
 	if (tmf)
 		ktgt_tmf_put(tmf);
 }
@@ -336,7 +457,7 @@ static int ktgt_scsi_cmd_start(struct ktgt_conn *conn)
 		return 0;
 	}
 
-	task = kmem_cache_zalloc(ktgt_task_cache, GFP_KERNEL);
+	task = ktgt_task_get(conn);
 	if (!task)
 		return -ENOMEM;
 	INIT_LIST_HEAD(&task->rsp_node);
@@ -382,7 +503,7 @@ static int ktgt_scsi_cmd_start(struct ktgt_conn *conn)
 			len = min(edtl, cmd->data_len);
 		else
 			len = 0;
-		if (len && ktgt_cmd_alloc_buf(cmd, len, GFP_KERNEL)) {
+		if (len && ktgt_task_alloc_buf(conn, task, len)) {
 			/* no memory now: the initiator retries later */
 			task->failed = true;
 			cmd->status = KTGT_SAM_TASK_SET_FULL;

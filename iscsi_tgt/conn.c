@@ -866,6 +866,7 @@ static void ktgt_conn_restore_callbacks(struct ktgt_conn *conn)
 
 static void ktgt_conn_free(struct ktgt_conn *conn)
 {
+	ktgt_conn_pool_drain(conn);
 	ktgt_login_free(conn);
 	kvfree(conn->text_rsp);
 	kvfree(conn->text_req);
@@ -1085,6 +1086,8 @@ void ktgt_conn_create(struct ktgt_listener *l, struct socket *sock)
 	INIT_LIST_HEAD(&conn->tmf_reqs);
 	INIT_LIST_HEAD(&conn->sess_node);
 	INIT_LIST_HEAD(&conn->ready);
+	INIT_LIST_HEAD(&conn->task_pool);
+	INIT_LIST_HEAD(&conn->page_pool);
 	init_waitqueue_head(&conn->exec_wq);
 	INIT_WORK(&conn->io_work, ktgt_io_work);
 	INIT_WORK(&conn->tx_work, ktgt_tx_work);

@@ -18,6 +18,15 @@
 #define KTGT_LOGIN_TIMEOUT	(15 * HZ)	/* accept to full feature phase */
 #define KTGT_LINGER_TIMEOUT	(5 * HZ)	/* final PDU sent to peer's close */
 #define KTGT_ASYNC_LOGOUT_WAIT	3		/* s an initiator has to log out */
+/*
+ * Per-connection recycling (cmd.c, ktgt_task_get()): a task's data buffer
+ * up to KTGT_TASK_POOL_BUF_PAGES pages comes from the connection's page
+ * pool, its bio_vec array is in the task; at most KTGT_CONN_POOL_TASKS
+ * tasks and KTGT_CONN_POOL_PAGES pages wait for reuse per connection.
+ */
+#define KTGT_TASK_POOL_BUF_PAGES 32		/* 128 KiB with 4 KiB pages */
+#define KTGT_CONN_POOL_TASKS	128
+#define KTGT_CONN_POOL_PAGES	256
 
 enum ktgt_task_state {
 	KTGT_TASK_NEW,
@@ -56,6 +65,11 @@ struct ktgt_task {
 	u32 r2tsn;
 	u32 exp_datasn;
 	u64 start_ns;			/* arrival, for the latency counters */
+	struct list_head pool_node;	/* conn->task_pool while free */
+	/* scmd.bvec is pool_bv: its pages go back to the connection's pool */
+	bool pooled_buf;
+	/* not cleared on reuse: filled for every pooled buffer */
+	struct bio_vec pool_bv[KTGT_TASK_POOL_BUF_PAGES];
 };
 
 enum ktgt_conn_state {
@@ -175,6 +189,16 @@ struct ktgt_conn {
 	bool tmf_closed;		/* torn down: no more tmf_reqs */
 	struct ktgt_tx_pdu *tx_cur;	/* io_work only */
 	/*
+	 * Free tasks and data pages kept for the next commands (io_work,
+	 * and release once io_work is cancelled): no slab allocation and
+	 * no page zeroing per I/O.  A pooled page only ever held data of
+	 * this connection's commands.
+	 */
+	struct list_head task_pool;
+	unsigned int nr_task_pool;
+	struct list_head page_pool;	/* by page->lru */
+	unsigned int nr_page_pool;
+	/*
 	 * Full feature phase with a second CPU: io_work builds and numbers
 	 * the PDUs and hands them to tx_work (tx_wire), which sends them
 	 * and gives them back (tx_sent) for io_work to release.  tx_busy:
@@ -240,6 +264,7 @@ int ktgt_rx_pdu_done(struct ktgt_conn *conn);
 int ktgt_rx_data_digest_error(struct ktgt_conn *conn);
 void ktgt_task_respond(struct ktgt_task *task);
 void ktgt_pdu_sent(struct ktgt_conn *conn, struct ktgt_tx_pdu *pdu);
+void ktgt_conn_pool_drain(struct ktgt_conn *conn);
 void ktgt_conn_end_tasks(struct ktgt_conn *conn);
 void ktgt_conn_abort_dormant(struct ktgt_conn *conn);
 void ktgt_conn_run_ready(struct ktgt_conn *conn);

@@ -10,7 +10,7 @@
 
 #include <linux/types.h>
 #include <linux/atomic.h>
-#include <linux/timekeeping.h>
+#include <linux/sched/clock.h>
 
 struct ktgt_lun;
 struct ktgt_task;
@@ -38,9 +38,14 @@ struct ktgt_sess_stats {
 /* iscsi_tgt/stats.c: the hot-path hooks */
 void ktgt_stats_task_done(struct ktgt_task *task);
 void ktgt_stats_task_abort(struct ktgt_task *task);
+/*
+ * The latency clock: local_clock() reads the TSC where ktime_get_ns() may
+ * read a slow clocksource (HPET); across CPUs it may be off by less than
+ * a tick when the TSCs are not synchronized, so a negative span counts 0.
+ */
 static inline u64 ktgt_stats_now(void)
 {
-	return ktime_get_ns();
+	return local_clock();
 }
 
 /* tpgt_N/sessions: format the TPG's sessions into @buf (NULL: measure). */

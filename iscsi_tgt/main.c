@@ -20,7 +20,13 @@ static int __init ktgt_init(void)
 {
 	int ret;
 
-	ktgt_wq = alloc_workqueue("ktgt", WQ_HIGHPRI | WQ_MEM_RECLAIM, 0);
+	/*
+	 * Normal priority on purpose: a WQ_HIGHPRI io_work preempted the
+	 * local initiator or application at every PDU and ran once per PDU;
+	 * at normal priority it batches, and 4 KiB random writes at QD32 went
+	 * 2.1x faster with 0.4x the CPU per I/O (Documentation/benchmark.rst).
+	 */
+	ktgt_wq = alloc_workqueue("ktgt", WQ_MEM_RECLAIM, 0);
 	if (!ktgt_wq)
 		return -ENOMEM;
 	ret = ktgt_conn_init();

@@ -2,7 +2,7 @@
 /*
  * Command counters and the session listing (tpgt_N/sessions).
  *
- * The hot path costs one ktime_get_ns() at arrival, and at response time a
+ * The hot path costs one local_clock() at arrival, and at response time a
  * few per-CPU adds for the LUN plus a few atomic adds for the session.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -20,7 +20,7 @@ void ktgt_stats_task_done(struct ktgt_task *task)
 	struct ktgt_session *sess = task->conn->sess;
 	struct ktgt_cmd *cmd = &task->scmd;
 	struct ktgt_lun_stats *ls;
-	u64 rd = 0, wr = 0, us;
+	u64 rd = 0, wr = 0, us, now;
 	bool err = cmd->status != KTGT_SAM_GOOD;
 
 	if (!task->failed && cmd->dir == KTGT_DIR_READ)
@@ -38,7 +38,9 @@ void ktgt_stats_task_done(struct ktgt_task *task)
 
 	if (!task->lun || !task->lun->stats)
 		return;
-	us = div_u64(ktgt_stats_now() - task->start_ns, NSEC_PER_USEC);
+	now = ktgt_stats_now();
+	us = now > task->start_ns ?
+		div_u64(now - task->start_ns, NSEC_PER_USEC) : 0;
 	ls = get_cpu_ptr(task->lun->stats);
 	ls->cmds++;
 	ls->read_bytes += rd;

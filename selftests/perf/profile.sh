@@ -58,6 +58,12 @@ for w in $W; do
 		echo "## by command"
 		perf report -i /tmp/perf.$w --no-children --sort comm --stdio -g none 2> /dev/null |
 			grep -v '^#' | grep -v '^$' | head -n 20
+		echo "## by command and symbol"
+		perf report -i /tmp/perf.$w --no-children --sort comm,sym --stdio -g none 2> /dev/null |
+			grep -v '^#' | grep -v '^$' | head -n 150
+		echo "## with children (callees counted in their callers)"
+		perf report -i /tmp/perf.$w --children --sort sym --stdio -g none 2> /dev/null |
+			grep -v '^#' | grep -v '^$' | head -n 120
 	} > "$KTGT_RESULTS/profile-$w.txt"
 done
 t_run "logout" iscsi_logout $IQN $P
