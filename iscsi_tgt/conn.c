@@ -472,7 +472,7 @@ static void ktgt_conn_reap_sent(struct ktgt_conn *conn)
  * to send it; otherwise (login, logout, such a PDU) send here, once
  * tx_work is idle.
  */
-static int ktgt_conn_tx(struct ktgt_conn *conn, bool *more)
+static int ktgt_conn_tx(struct ktgt_conn *conn, bool rx_idle, bool *more)
 {
 	struct ktgt_tx_pdu *pdu, *tmp;
 	LIST_HEAD(batch);
@@ -483,6 +483,18 @@ static int ktgt_conn_tx(struct ktgt_conn *conn, bool *more)
 	    !conn->tx_cur) {
 		ktgt_conn_build_responses(conn);
 		spin_lock_irq(&conn->tx_lock);
+		/*
+		 * Queue depth 1: nothing left to read, one task, one PDU to
+		 * send.  Sending it here is cheaper than waking tx_work on the
+		 * other CPU and being woken back to release it; with more
+		 * tasks in flight, tx_work overlaps sending with receiving.
+		 */
+		if (rx_idle && !conn->tx_busy &&
+		    list_is_singular(&conn->tx_queue) &&
+		    list_is_singular(&conn->tasks)) {
+			spin_unlock_irq(&conn->tx_lock);
+			return ktgt_conn_send(conn, KTGT_IO_BUDGET, more);
+		}
 		list_for_each_entry_safe(pdu, tmp, &conn->tx_queue, node) {
 			if (pdu->close_after || pdu->login_final) {
 				special = true;
@@ -752,7 +764,7 @@ static void ktgt_io_work(struct work_struct *w)
 	int ret, loops = 0;
 
 	do {
-		bool paused;
+		bool paused, rx_idle;
 
 		more = false;
 		if (READ_ONCE(conn->closing))
@@ -764,13 +776,15 @@ static void ktgt_io_work(struct work_struct *w)
 		paused = READ_ONCE(conn->tx_backlog) > KTGT_TX_BACKLOG_MAX;
 		if (conn->state == KTGT_CONN_FULL_FEATURE)
 			ktgt_conn_run_ready(conn);
+		rx_idle = false;
 		if (conn->state != KTGT_CONN_LOGOUT && !paused) {
 			ret = ktgt_conn_recv(conn, KTGT_IO_BUDGET, &more);
 			if (ret < 0)
 				goto fail;
+			rx_idle = !more;
 		}
 		ktgt_tmf_conn_run(conn);
-		ret = ktgt_conn_tx(conn, &more);
+		ret = ktgt_conn_tx(conn, rx_idle, &more);
 		if (ret < 0)
 			goto fail;
 		if (paused && READ_ONCE(conn->tx_backlog) <= KTGT_TX_BACKLOG_MAX)
