@@ -106,19 +106,31 @@ static void ktgt_conn_put_pages(struct ktgt_conn *conn, struct bio_vec *bv,
 	for (i = 0; i < nr; i++) {
 		struct page *page = bv[i].bv_page;
 
-		/*
-		 * A page sent with sendpage may still sit in a socket buffer
-		 * (retransmit queue): that reference keeps it, and it is not
-		 * reused while anyone else holds it.
-		 */
-		if (conn->nr_page_pool < KTGT_CONN_POOL_PAGES &&
-		    page_ref_count(page) == 1) {
-			list_add(&page->lru, &conn->page_pool);
+		if (conn->nr_page_pool < KTGT_CONN_POOL_PAGES) {
+			list_add_tail(&page->lru, &conn->page_pool);
 			conn->nr_page_pool++;
 		} else {
 			put_page(page);
 		}
 	}
+}
+
+/*
+ * The oldest page of the pool, if no one else holds it any more: a page
+ * sent with sendpage stays in a socket buffer (until the peer has it, or
+ * in the retransmit queue) after its task ended, and is reused only once
+ * TCP has let it go.
+ */
+static struct page *ktgt_conn_get_page(struct ktgt_conn *conn)
+{
+	struct page *page;
+
+	page = list_first_entry_or_null(&conn->page_pool, struct page, lru);
+	if (!page || page_ref_count(page) != 1)
+		return NULL;
+	list_del(&page->lru);
+	conn->nr_page_pool--;
+	return page;
 }
 
 /*
@@ -142,12 +154,8 @@ static int ktgt_task_alloc_buf(struct ktgt_conn *conn, struct ktgt_task *task,
 	for (i = 0; i < nr; i++) {
 		struct page *page;
 
-		page = list_first_entry_or_null(&conn->page_pool, struct page,
-						lru);
-		if (page) {
-			list_del(&page->lru);
-			conn->nr_page_pool--;
-		} else {
+		page = ktgt_conn_get_page(conn);
+		if (!page) {
 			page = alloc_page(GFP_KERNEL);
 			if (!page) {
 				ktgt_conn_put_pages(conn, task->pool_bv, i);
@@ -176,7 +184,7 @@ void ktgt_conn_pool_drain(struct ktgt_conn *conn)
 	INIT_LIST_HEAD(&conn->task_pool);
 	conn->nr_task_pool = 0;
 	list_for_each_entry_safe(page, ptmp, &conn->page_pool, lru)
-		__free_page(page);
+		put_page(page);		/* a socket buffer may still hold it */
 	INIT_LIST_HEAD(&conn->page_pool);
 	conn->nr_page_pool = 0;
 }
