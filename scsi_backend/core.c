@@ -260,7 +260,15 @@ void ktgt_cmd_complete(struct ktgt_cmd *cmd, u8 status)
 	cmd->status = status;
 	if (status != KTGT_SAM_CHECK_CONDITION)
 		cmd->sense_len = 0;
-	if (cmd->ts_state != KTGT_TS_NONE)
+	/*
+	 * An ORDERED or HEAD OF QUEUE task holds back later tasks until it
+	 * has completed, status included (SAM-5 8.6): it leaves the task set
+	 * when the transport releases it (ktgt_scsi_release()), after its
+	 * response, so no task behind it answers first.
+	 */
+	if (cmd->ts_state != KTGT_TS_NONE &&
+	    cmd->task_attr != KTGT_TASK_ORDERED &&
+	    cmd->task_attr != KTGT_TASK_HEAD_OF_QUEUE)
 		ktgt_ts_leave(cmd);
 	if (cmd->scsi_flags & (KTGT_CMDF_GATED | KTGT_CMDF_EXCL))
 		ktgt_sbc_io_done(cmd);
